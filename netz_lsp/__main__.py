@@ -1,0 +1,3 @@
+from netz_lsp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Documents: text, positions in the client's encoding, and incremental edits."""
