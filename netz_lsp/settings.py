@@ -81,8 +81,10 @@ class Settings(_SettingsModel):
     log_prompts: bool = False
     locale: str | None = None
 
-    _check_ollama_host = field_validator("ollama_host")(classmethod(lambda cls, value: _check_http_url(value)))
-    _check_openai_url = field_validator("openai_base_url")(classmethod(lambda cls, value: _check_http_url(value)))
+    @field_validator("ollama_host", "openai_base_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        return _check_http_url(value)
 
     def resolved_ollama_host(self) -> str:
         """Return the Ollama host: the setting, else `OLLAMA_HOST`, else the local default."""
