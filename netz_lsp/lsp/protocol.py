@@ -6,8 +6,12 @@ syntax trees), so the built-in copy is skipped to hold each text once.
 
 from __future__ import annotations
 
+import logging
+
 from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol, lsp_method
+
+logger = logging.getLogger(__name__)
 
 
 class NetzProtocol(LanguageServerProtocol):
@@ -25,3 +29,19 @@ class NetzProtocol(LanguageServerProtocol):
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
+
+    # Tasks of requests that `$/cancelRequest` must reach. pygls cancels the future of a
+    # request it runs directly, but `workspace/executeCommand` runs the command as a second,
+    # inner task that a cancel does not reach, so long commands register their task here.
+    @property
+    def cancellable_tasks(self) -> dict:
+        if not hasattr(self, "_cancellable_tasks"):
+            self._cancellable_tasks = {}
+        return self._cancellable_tasks
+
+    def _handle_cancel_notification(self, msg_id):
+        task = self.cancellable_tasks.pop(msg_id, None)
+        if task is not None:
+            logger.info("cancelling request %s", msg_id)
+            task.cancel()
+        super()._handle_cancel_notification(msg_id)

@@ -15,10 +15,13 @@ from netz_lsp.completion.scheduler import CompletionScheduler
 from netz_lsp.completion.service import CompletionService
 from netz_lsp.document.positions import PositionEncoding
 from netz_lsp.i18n import message
+from netz_lsp.lsp import actions, ask, profiles
 from netz_lsp.lsp.protocol import NetzProtocol
 from netz_lsp.lsp.reporter import FailureReporter
 from netz_lsp.privacy import uri_to_path
 from netz_lsp.runtime import Runtime
+from netz_lsp.selection.lifecycle import ModelKeeper
+from netz_lsp.selection.router import Route
 from netz_lsp.settings import SettingError
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,9 @@ class NetzLanguageServer(LanguageServer):
         self.backend_reachable: bool | None = None
         self._request_ids = itertools.count(1)
         self._pending_setting_errors: list[SettingError] = []
+        self.models = ModelKeeper(self.runtime, self.send_status)
+        # Why the last question or code action went to its model, for `netz/status`.
+        self.last_reason = ""
 
     def next_request_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._request_ids)}"
@@ -59,6 +65,12 @@ class NetzLanguageServer(LanguageServer):
             self.backend_reachable = reachable
             self.send_status()
 
+    def note_route(self, route: Route) -> None:
+        logger.info("routed to %s: %s", route.model, route.rule)
+        if route.reason != self.last_reason:
+            self.last_reason = route.reason
+            self.send_status()
+
     def status(self) -> dict[str, Any]:
         settings = self.runtime.settings
         return {
@@ -71,8 +83,8 @@ class NetzLanguageServer(LanguageServer):
             "backend": settings.backend,
             "host": settings.backend_host(),
             "reachable": self.backend_reachable,
-            "loadedModels": [],
-            "reason": "",
+            "loadedModels": list(self.models.loaded),
+            "reason": self.last_reason,
         }
 
     def send_status(self) -> None:
@@ -103,16 +115,20 @@ def create_server() -> NetzLanguageServer:
         server._pending_setting_errors = []
         _log_backend_host(server)
         server.send_status()
+        profiles.start_preload(server)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(params: types.DidChangeConfigurationParams) -> None:
         """Apply new settings; invalid values are reported and the old ones kept."""
         old_host = runtime.settings.backend_host()
+        old_warm_models = server.models.warm_order()
         server.report_setting_errors(runtime.apply_settings(params.settings))
         if runtime.settings.backend_host() != old_host:
             _log_backend_host(server)
             server.backend_reachable = None
         server.send_status()
+        if server.models.warm_order() != old_warm_models or runtime.settings.backend_host() != old_host:
+            profiles.start_preload(server)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def on_open(params: types.DidOpenTextDocumentParams) -> None:
@@ -167,9 +183,14 @@ def create_server() -> NetzLanguageServer:
         return types.InlineCompletionList(items=[item])
 
     @server.command("netz.status")
-    def on_status_command(*arguments: Any) -> dict[str, Any]:
-        """Return the status object that `netz/status` also sends."""
+    async def on_status_command(*arguments: Any) -> dict[str, Any]:
+        """Return the status object that `netz/status` also sends, with the loaded models read again."""
+        await server.models.refresh()
         return server.status()
+
+    actions.register(server)
+    ask.register(server)
+    profiles.register(server)
 
     @server.feature(types.SHUTDOWN)
     async def on_shutdown(params: Any = None) -> None:

@@ -1,0 +1,1 @@
+"""Which model serves a request, and which models Ollama keeps loaded."""
