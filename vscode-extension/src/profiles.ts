@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ProfileName } from './protocol';
-import { SECTION } from './settings';
+import { DEFAULT_PROFILE_MODELS, SECTION } from './settings';
 
 interface ProfileInfo {
     name: ProfileName;
@@ -11,30 +11,29 @@ interface ProfileInfo {
     defaultModelLabel?: string;
 }
 
-// The default models match `profileModels` in docs/protocol.md.
 const PROFILES: ProfileInfo[] = [
     {
         name: 'fast',
         label: () => vscode.l10n.t('Fast response'),
-        defaultModel: 'llama3.2',
+        defaultModel: DEFAULT_PROFILE_MODELS.fast,
         defaultModelLabel: 'Llama 3.2',
     },
     {
         name: 'balanced',
         label: () => vscode.l10n.t('Balanced'),
-        defaultModel: 'mistral',
+        defaultModel: DEFAULT_PROFILE_MODELS.balanced,
         defaultModelLabel: 'Mistral 7B',
     },
     {
         name: 'code',
         label: () => vscode.l10n.t('Code expert'),
-        defaultModel: 'qwen2.5-coder:32b',
+        defaultModel: DEFAULT_PROFILE_MODELS.code,
         defaultModelLabel: 'Qwen Coder',
     },
     {
         name: 'accurate',
         label: () => vscode.l10n.t('Maximum accuracy'),
-        defaultModel: 'qwen2.5:72b',
+        defaultModel: DEFAULT_PROFILE_MODELS.accurate,
         defaultModelLabel: 'Qwen 72B',
     },
     { name: 'auto', label: () => vscode.l10n.t('Automatic') },

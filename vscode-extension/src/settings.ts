@@ -6,10 +6,20 @@ export const SECTION = 'netz';
 const CLIENT_ONLY_KEYS = ['server'];
 
 /**
- * Keys whose empty string means "unset": the server then applies its own default
- * (`OLLAMA_HOST` for `ollamaHost`, the client's locale for `locale`).
+ * Keys whose empty string means "unset". They are sent as null, because the server merges
+ * each update onto its current settings and a missing key would keep the old value. With
+ * null the server applies its own default (`OLLAMA_HOST` for `ollamaHost`, the client's
+ * locale for `locale`).
  */
-const UNSET_WHEN_EMPTY = ['ollamaHost', 'locale'];
+const NULL_WHEN_EMPTY = ['ollamaHost', 'locale'];
+
+/** Models behind the fixed profiles, as in docs/protocol.md. */
+export const DEFAULT_PROFILE_MODELS: Record<string, string> = {
+    fast: 'llama3.2',
+    balanced: 'mistral',
+    code: 'qwen2.5-coder:32b',
+    accurate: 'qwen2.5:72b',
+};
 
 export type ServerSettings = Record<string, unknown>;
 
@@ -26,11 +36,17 @@ export function readServerSettings(scope?: vscode.ConfigurationScope): ServerSet
     for (const key of CLIENT_ONLY_KEYS) {
         delete settings[key];
     }
-    for (const key of UNSET_WHEN_EMPTY) {
-        if (settings[key] === '' || settings[key] === null) {
-            delete settings[key];
+    for (const key of NULL_WHEN_EMPTY) {
+        if (settings[key] === '' || settings[key] === undefined) {
+            settings[key] = null;
         }
     }
+    // A profile the user no longer overrides goes back to its default model, for the same
+    // reason as above.
+    // NOTE: a model removed from `modelOptions` keeps its last options on the running
+    // server until it restarts, because the server merges updates key by key.
+    const profileModels = (settings.profileModels ?? {}) as Record<string, string>;
+    settings.profileModels = { ...DEFAULT_PROFILE_MODELS, ...profileModels };
     return settings;
 }
 
