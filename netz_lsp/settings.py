@@ -1,7 +1,7 @@
 """Server settings (section `netz`): a pydantic model and the merge that keeps valid values.
 
 Settings arrive as `initializationOptions` and in `workspace/didChangeConfiguration`. A new
-value replaces the old one only when it is valid; each invalid value is reported with its key
+value replaces the old one only when it is valid. Each invalid value is reported with its key
 and the reason, and the previous value stays in force.
 """
 
