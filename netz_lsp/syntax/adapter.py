@@ -211,10 +211,15 @@ class SyntaxTree:
         )
         self.byte_length += new_end_byte - old_end_byte
 
-    def reparse(self, source: bytes) -> None:
-        """Parse `source` again, reusing the unchanged parts of the edited tree."""
-        self._tree = self._parser.parse(source, self._tree)
+    def reparse(self, source: bytes) -> list[tuple[int, int]]:
+        """Parse `source` again, reusing the unchanged parts of the edited tree.
+
+        Return the byte ranges, in the new source, whose syntactic structure changed.
+        """
+        old_tree = self._tree
+        self._tree = self._parser.parse(source, old_tree)
         self.byte_length = len(source)
+        return [(changed.start_byte, changed.end_byte) for changed in old_tree.changed_ranges(self._tree)]
 
     @property
     def has_error(self) -> bool:
