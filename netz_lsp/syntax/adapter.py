@@ -155,8 +155,13 @@ class CompiledQuery:
         cursor = tree_sitter.QueryCursor(self._query)
         if start_byte > 0 or end_byte is not None:
             cursor.set_byte_range(max(0, start_byte), end_byte if end_byte is not None else tree.byte_length)
+        low = max(0, start_byte)
+        high = end_byte if end_byte is not None else tree.byte_length
         results = []
         for pattern_index, captured in cursor.matches(tree._tree.root_node):
+            # The cursor also returns some matches near the range; keep only intersecting ones.
+            if not any(node.start_byte <= high and node.end_byte >= low for nodes in captured.values() for node in nodes):
+                continue
             by_name = {name: _capture(name, nodes[0]) for name, nodes in captured.items() if nodes}
             results.append(Match(pattern_index, by_name))
         return results

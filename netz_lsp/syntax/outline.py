@@ -8,7 +8,7 @@ so an edit costs about as much as its own size.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from netz_lsp.syntax.adapter import SyntaxTree
 from netz_lsp.syntax.queries import LanguageQueries
@@ -34,7 +34,7 @@ class OutlineEntry:
 
     def shifted(self, delta_bytes: int) -> "OutlineEntry":
         body = None if self.body_start_byte is None else self.body_start_byte + delta_bytes
-        return replace(self, start_byte=self.start_byte + delta_bytes, end_byte=self.end_byte + delta_bytes, body_start_byte=body)
+        return OutlineEntry(self.kind, self.name, self.start_byte + delta_bytes, self.end_byte + delta_bytes, body)
 
 
 def query_entries(
@@ -122,7 +122,7 @@ class Outline:
                 kept.append(entry.shifted(delta_bytes))
             elif _edit_inside_body(entry, start_byte, old_end_byte):
                 # Re-queried below anyway, because it contains the edit.
-                kept.append(replace(entry, end_byte=entry.end_byte + delta_bytes))
+                kept.append(OutlineEntry(entry.kind, entry.name, entry.start_byte, entry.end_byte + delta_bytes, entry.body_start_byte))
             else:
                 dirty.append((entry.start_byte, entry.end_byte + delta_bytes))
 
