@@ -1,0 +1,1 @@
+"""Backends: one request shape mapped onto Ollama's and OpenAI-compatible wire formats."""

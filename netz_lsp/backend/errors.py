@@ -1,0 +1,45 @@
+"""Failures a backend can report, each mapped to one user message."""
+
+from __future__ import annotations
+
+
+class BackendError(Exception):
+    """A backend request failed; `kind` selects the user message, the rest fills it in."""
+
+    kind = "backend_http_error"
+
+    def __init__(self, detail: str, *, backend: str, host: str, model: str = "", status: int | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.backend = backend
+        self.host = host
+        self.model = model
+        self.status = status
+
+
+class BackendUnreachable(BackendError):
+    kind = "backend_unreachable"
+
+
+class ModelNotFound(BackendError):
+    kind = "model_not_found"
+
+
+class BackendHTTPError(BackendError):
+    kind = "backend_http_error"
+
+
+class BackendTimeout(BackendError):
+    kind = "backend_timeout"
+
+
+class StreamInterrupted(BackendError):
+    kind = "stream_interrupted"
+
+
+class MalformedStream(BackendError):
+    kind = "malformed_stream"
+
+
+class FimNotSupported(BackendError):
+    kind = "fim_not_supported"

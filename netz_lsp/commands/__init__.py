@@ -1,0 +1,1 @@
+"""Terminal commands of `netz-lsp`: complete, doctor, bench."""

@@ -1,0 +1,1 @@
+"""Inline completion: document → context → prompt → backend → post-processing."""

@@ -1,0 +1,186 @@
+"""One inline completion through the whole pipeline, shared by the LSP handler and the CLI."""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import aclosing
+from dataclasses import dataclass
+
+from netz_lsp.backend.base import GenerationRequest
+from netz_lsp.backend.errors import FimNotSupported
+from netz_lsp.context.types import CompletionContext, ContextRequest
+from netz_lsp.context.window import cut_prefix, cut_suffix
+from netz_lsp.defaults import COMPLETION_TEMPERATURE, MAX_COMPLETION_LINE_CHARS
+from netz_lsp.document.text_document import TextDocument
+from netz_lsp.postprocess.filters import CursorText, postprocess, stop_at_block_end
+from netz_lsp.privacy import is_private, uri_to_path
+from netz_lsp.prompt.families import FIM_FAMILIES
+from netz_lsp.prompt.fim import template_for
+from netz_lsp.runtime import Runtime
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CompletionResult:
+    text: str
+    cursor_char: int
+    model: str
+    prompt_chars: int
+    prompt_tokens: int | None
+
+
+@dataclass(frozen=True)
+class PreparedPrompt:
+    """A rendered prompt and what produced it; the cache key covers everything in here."""
+
+    request: GenerationRequest
+    context: CompletionContext
+    cursor: CursorText
+
+
+class CompletionService:
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+
+    def prepare(self, document: TextDocument, cursor_char: int, request_id: str) -> PreparedPrompt | None:
+        """Build the prompt for a cursor position, or None when no completion should be asked."""
+        settings = self.runtime.settings
+        if not settings.completion_enabled:
+            return None
+        if is_private(document.uri, settings.exclude, self.runtime.workspace_root):
+            logger.info("[%s] no completion: the document is private or excluded", request_id)
+            return None
+
+        cursor_char = max(0, min(cursor_char, len(document.text)))
+        line = document.line_of(cursor_char)
+        line_start = document.line_start(line)
+        line_end = document.line_end(line)
+        if line_end - line_start > MAX_COMPLETION_LINE_CHARS:
+            logger.info("[%s] no completion: line %d is %d characters long", request_id, line, line_end - line_start)
+            return None
+
+        model = settings.models.completion
+        family = settings.family_for(model)
+        template = template_for(family) if family in FIM_FAMILIES else None
+        if template is None:
+            raise FimNotSupported(
+                f"no FIM template for {model}",
+                backend=settings.backend,
+                host=settings.backend_host(),
+                model=model,
+            )
+
+        limits = settings.limits_for(model)
+        # A prompt must leave room for the reply inside the fixed context window.
+        token_budget = min(limits.completion_budget, limits.num_ctx - limits.num_predict)
+        estimator = self.runtime.estimators.for_model(model)
+        context_request = ContextRequest(
+            document=document,
+            cursor_char=cursor_char,
+            token_budget=token_budget,
+            estimator=estimator,
+            file_path=_relative_path(document.uri, self.runtime.workspace_root),
+        )
+        context = self.runtime.context_builder.build(context_request)
+        prompt = template.render(context, repo_name=_repo_name(self.runtime.workspace_root))
+        prompt = _fit_prompt(prompt, context, template, token_budget, estimator)
+
+        cursor = CursorText(
+            line_prefix=document.text[line_start:cursor_char],
+            line_suffix=document.text[cursor_char:line_end],
+            suffix=context.suffix,
+        )
+        request = GenerationRequest(
+            model=model,
+            prompt=prompt,
+            num_ctx=limits.num_ctx,
+            num_predict=limits.num_predict,
+            stop=template.stop,
+            temperature=COMPLETION_TEMPERATURE,
+            keep_alive=settings.keep_alive,
+            request_id=request_id,
+        )
+        if settings.log_prompts:
+            logger.debug("[%s] prompt (logPrompts is on, so source text is logged): %r", request_id, prompt)
+        return PreparedPrompt(request=request, context=context, cursor=cursor)
+
+    async def generate(self, prepared: PreparedPrompt) -> tuple[str, int | None]:
+        """Stream the completion, stopping as soon as the current block is complete."""
+        request = prepared.request
+        started_at = time.perf_counter()
+        raw_text = ""
+        prompt_tokens = None
+        async with aclosing(self.runtime.backend.generate(request)) as stream:
+            async for chunk in stream:
+                raw_text += chunk.text
+                if chunk.stats is not None:
+                    prompt_tokens = chunk.stats.prompt_tokens
+                if chunk.done:
+                    break
+                if "\n" in chunk.text and _block_is_complete(raw_text, prepared.cursor):
+                    logger.debug("[%s] block complete; closing the stream early", request.request_id)
+                    break
+        if prompt_tokens:
+            self.runtime.estimators.for_model(request.model).observe(len(request.prompt), prompt_tokens)
+        logger.info(
+            "[%s] %s answered %d chars in %.0f ms (prompt %s tokens)",
+            request.request_id,
+            request.model,
+            len(raw_text),
+            (time.perf_counter() - started_at) * 1000,
+            prompt_tokens if prompt_tokens is not None else "?",
+        )
+        return raw_text, prompt_tokens
+
+    async def complete(self, document: TextDocument, cursor_char: int, request_id: str) -> CompletionResult | None:
+        """Return the post-processed completion at `cursor_char`, or None when there is none."""
+        prepared = self.prepare(document, cursor_char, request_id)
+        if prepared is None:
+            return None
+        raw_text, prompt_tokens = await self.generate(prepared)
+        text = postprocess(raw_text, prepared.cursor)
+        if not text:
+            return None
+        return CompletionResult(
+            text=text,
+            cursor_char=cursor_char,
+            model=prepared.request.model,
+            prompt_chars=len(prepared.request.prompt),
+            prompt_tokens=prompt_tokens,
+        )
+
+
+def _block_is_complete(raw_text: str, cursor: CursorText) -> bool:
+    """Return True when the complete lines streamed so far already run past the block's end."""
+    complete_part = raw_text[: raw_text.rfind("\n")]
+    if "\n" not in complete_part:
+        return False
+    return stop_at_block_end(complete_part, cursor) != complete_part
+
+
+def _fit_prompt(prompt, context, template, token_budget, estimator) -> str:
+    """Shrink the context until the rendered prompt fits `token_budget` by the estimate."""
+    for _ in range(8):
+        if estimator.count(prompt) <= token_budget:
+            return prompt
+        context.prefix = cut_prefix(context.prefix, int(len(context.prefix) * 0.8))
+        context.suffix = cut_suffix(context.suffix, int(len(context.suffix) * 0.8))
+        if context.snippets:
+            context.snippets = context.snippets[:-1]
+        prompt = template.render(context)
+    return prompt
+
+
+def _relative_path(uri: str, workspace_root: str | None) -> str:
+    path = uri_to_path(uri)
+    if workspace_root and path.startswith(workspace_root.rstrip("/") + "/"):
+        return path[len(workspace_root.rstrip("/")) + 1 :]
+    return path.rsplit("/", 1)[-1]
+
+
+def _repo_name(workspace_root: str | None) -> str:
+    if not workspace_root:
+        return "workspace"
+    return workspace_root.rstrip("/").rsplit("/", 1)[-1] or "workspace"

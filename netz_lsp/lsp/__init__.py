@@ -1,0 +1,1 @@
+"""The LSP layer: thin handlers that convert between lsprotocol types and the pipeline."""

@@ -1,0 +1,1 @@
+"""Post-processing: small named filters that trim or drop a raw model completion."""
