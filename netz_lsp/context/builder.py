@@ -91,7 +91,9 @@ class SyntaxContextBuilder:
 
     def build(self, request: ContextRequest) -> CompletionContext:
         document = request.document
-        path = request.file_path or uri_to_path(document.uri)
+        # The absolute path from the URI decides privacy and which index entries are this file;
+        # `request.file_path` is only the name the prompt shows.
+        path = uri_to_path(document.uri) if document.uri.startswith("file:") else request.file_path
         if not self.file_filter.allows(path):
             # Private and excluded files never reach a prompt, not even their own text.
             return CompletionContext(prefix="", suffix="", file_path=request.file_path, language=document.language_id)
@@ -99,7 +101,7 @@ class SyntaxContextBuilder:
         reserve_chars = TEMPLATE_RESERVE_CHARS + len(request.file_path)
         max_chars = request.estimator.max_chars(request.token_budget) - reserve_chars
         syntax = self.syntax_index.get(document.uri) if self.syntax_index is not None else None
-        if syntax is None or syntax.document is not document or syntax.version != document.version:
+        if syntax is None or not syntax.is_current(document):
             return self._window_context(request, reserve_chars)
         with syntax.lock:
             packed = _Packing(self, request, syntax, path, max_chars).run()

@@ -1,8 +1,9 @@
 """Which files may contribute text to a prompt.
 
 Three rules, checked in this order:
-1. Private files never contribute a byte, whatever the settings: `.env*`, `*.pem`, `*.key`
-   and `id_rsa*` (matched on the file name, case-insensitively).
+1. Private files never contribute a byte, whatever the settings: `.env*`, `*.pem`, `*.key`,
+   `id_rsa*` and the other names in `netz_lsp.privacy.ALWAYS_PRIVATE_NAMES` (matched on the
+   file name, case-insensitively).
 2. Files matching a glob in the `exclude` setting (gitignore syntax, relative to the
    workspace root) are skipped.
 3. Files ignored by `.gitignore` files in the workspace (the root one and nested ones) are
@@ -15,11 +16,12 @@ import fnmatch
 import os
 import threading
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import pathspec
 
-PRIVATE_NAME_PATTERNS: tuple[str, ...] = (".env*", "*.pem", "*.key", "id_rsa*")
+from netz_lsp.privacy import ALWAYS_PRIVATE_NAMES, uri_to_path
+
+PRIVATE_NAME_PATTERNS: tuple[str, ...] = tuple(dict.fromkeys((".env*", *ALWAYS_PRIVATE_NAMES)))
 
 # Folders never indexed, even without a .gitignore that names them.
 SKIPPED_DIR_NAMES = frozenset(
@@ -31,14 +33,6 @@ def is_private(path: str) -> bool:
     """Tell whether the file name matches one of `PRIVATE_NAME_PATTERNS`."""
     name = os.path.basename(path).lower()
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in PRIVATE_NAME_PATTERNS)
-
-
-def uri_to_path(uri: str) -> str:
-    """Return the file system path of a `file:` URI, or the input unchanged for other strings."""
-    if not uri.startswith("file:"):
-        return uri
-    parsed = urlparse(uri)
-    return unquote(parsed.path)
 
 
 class FileFilter:

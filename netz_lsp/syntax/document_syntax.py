@@ -53,6 +53,8 @@ class DocumentSyntax:
         self.tree = SyntaxTree(language, self.source)
         self.outline = Outline.extract(self.tree, queries, self.source)
         self.version = document.version
+        # The text object this tree was parsed from; the builder checks it to detect staleness.
+        self.text = document.text
         self.lock = threading.RLock()
 
     def apply(self, edit: TextEdit) -> None:
@@ -69,6 +71,11 @@ class DocumentSyntax:
                 edit.start_byte, edit.old_end_byte, edit.new_end_byte, changed_ranges,
             )
             self.version = self.document.version
+            self.text = self.document.text
+
+    def is_current(self, document: TextDocument) -> bool:
+        """Tell whether the tree was parsed from the current text of `document`."""
+        return self.document is document and self.text is document.text
 
 
 class SyntaxIndex:
@@ -76,8 +83,10 @@ class SyntaxIndex:
 
     Contract for the LSP layer:
     - `on_open(document)` after didOpen has created the `TextDocument`.
-    - `on_change(document, edit)` once per content change, right after `TextDocument.apply_change`
-      returned `edit`, in the order the changes arrived.
+    - `on_change(document, edits)` after the `TextEdit`s that `TextDocument.apply_change`
+      returned, in the order the changes were applied (a single `TextEdit` works too).
+    This matches `DocumentListener` in `netz_lsp.document.store`, so the index can be added
+    to `DocumentStore.listeners` directly.
     - `on_close(uri)` on didClose.
 
     Documents in unsupported languages, or too large to parse, are tracked without a tree:
@@ -96,16 +105,24 @@ class SyntaxIndex:
             self.documents[document.uri] = document
         self._build(document)
 
-    def on_change(self, document: TextDocument, edit: TextEdit) -> None:
+    def on_change(self, document: TextDocument, edits: TextEdit | list[TextEdit]) -> None:
+        if isinstance(edits, TextEdit):
+            edits = [edits]
         with self._lock:
             self.documents[document.uri] = document
-            syntax = self._syntax.get(document.uri)
-        self._record_edit(document, edit)
-        if syntax is None or syntax.document is not document or self._edit_makes_too_large(document, edit):
+        for edit in edits:
+            self._record_edit(document, edit)
+        syntax = self._syntax.get(document.uri)
+        if syntax is None or syntax.document is not document or any(self._edit_makes_too_large(document, edit) for edit in edits):
+            self._build(document)
+            return
+        if len(edits) > 1:
+            # The document text is already past every edit, so re-parse each one against the
+            # final text would be wrong: parse the final text once instead.
             self._build(document)
             return
         try:
-            syntax.apply(edit)
+            syntax.apply(edits[0])
         except (ValueError, RuntimeError) as error:
             logger.warning("Incremental parse of %s failed: %s; parsing it again", document.uri, error)
             self._build(document)
