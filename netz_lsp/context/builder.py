@@ -300,8 +300,10 @@ class _Packing:
                 if other is self.syntax or not self.builder.file_filter.allows(other_path):
                     continue
                 with other.lock:
-                    for entry in other.outline.by_name().get(name, ()):
-                        text = summarize_definition(other.source, entry, other.outline.entries)
+                    entries = other.outline.by_name().get(name, ())
+                    source = other.source_bytes() if entries else b""
+                    for entry in entries:
+                        text = summarize_definition(source, entry, other.outline.entries)
                         yield Snippet(self._display_path(other_path), text, "definition")
 
         workspace = self.builder.workspace_index

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import OrderedDict
 
 from netz_lsp.context.recent_edits import RecentEdits
 from netz_lsp.document.text_document import TextDocument, TextEdit
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 # generated files costs more than their syntax is worth for a completion prompt.
 MAX_PARSE_BYTES = 2_000_000
 MAX_LINE_BYTES = 100_000
+# Documents that keep a syntax tree; see `SyntaxIndex`.
+MAX_TREES = 32
 _LONG_LINE = re.compile(r"[^\r\n]{%d}" % (MAX_LINE_BYTES // 4))
 
 
@@ -73,6 +76,23 @@ class DocumentSyntax:
             self.version = self.document.version
             self.text = self.document.text
 
+    @property
+    def has_tree(self) -> bool:
+        return self.tree is not None
+
+    def release_tree(self) -> None:
+        """Free the tree and the encoded source; the outline stays for lookups from other files."""
+        with self.lock:
+            self.tree = None
+            self.source = None
+
+    def source_bytes(self) -> bytes:
+        """Return the UTF-8 source the outline's offsets refer to, encoding it again if released."""
+        source = self.source
+        if source is None:
+            source = self.document.text.encode("utf-8", "surrogatepass")
+        return source
+
     def is_current(self, document: TextDocument) -> bool:
         """Tell whether the tree was parsed from the current text of `document`."""
         return self.document is document and self.text is document.text
@@ -89,13 +109,19 @@ class SyntaxIndex:
     to `DocumentStore.listeners` directly.
     - `on_close(uri)` on didClose.
 
+    Only the `max_trees` most recently opened, changed or requested documents keep their
+    syntax tree (a 2,000-line file's tree takes about 1.5 MB). The others keep their outline,
+    so their definitions still reach prompts, and are parsed again when `get` asks for them.
+
     Documents in unsupported languages, or too large to parse, are tracked without a tree:
     `get` returns None for them and the context builder uses line windows. No method raises
     for bad input; a failed parse is logged and the document falls back to line windows.
     """
 
-    def __init__(self, recent_edits: RecentEdits | None = None):
+    def __init__(self, recent_edits: RecentEdits | None = None, max_trees: int = MAX_TREES):
         self.recent_edits = recent_edits if recent_edits is not None else RecentEdits()
+        self.max_trees = max_trees
+        self._recently_used: OrderedDict[str, None] = OrderedDict()
         self.documents: dict[str, TextDocument] = {}
         self._syntax: dict[str, DocumentSyntax] = {}
         self._lock = threading.Lock()
@@ -113,7 +139,7 @@ class SyntaxIndex:
         for edit in edits:
             self._record_edit(document, edit)
         syntax = self._syntax.get(document.uri)
-        if syntax is None or syntax.document is not document or any(self._edit_makes_too_large(document, edit) for edit in edits):
+        if syntax is None or not syntax.has_tree or syntax.document is not document or any(self._edit_makes_too_large(document, edit) for edit in edits):
             self._build(document)
             return
         if len(edits) > 1:
@@ -126,15 +152,25 @@ class SyntaxIndex:
         except (ValueError, RuntimeError) as error:
             logger.warning("Incremental parse of %s failed: %s; parsing it again", document.uri, error)
             self._build(document)
+            return
+        self._touch(document.uri)
 
     def on_close(self, uri: str) -> None:
         with self._lock:
             self.documents.pop(uri, None)
             self._syntax.pop(uri, None)
+            self._recently_used.pop(uri, None)
         self.recent_edits.forget(uri)
 
     def get(self, uri: str) -> DocumentSyntax | None:
-        return self._syntax.get(uri)
+        """Return the syntax of an open document, parsing it again if its tree was released."""
+        syntax = self._syntax.get(uri)
+        if syntax is not None and not syntax.has_tree:
+            self._build(syntax.document)
+            syntax = self._syntax.get(uri)
+        elif syntax is not None:
+            self._touch(uri)
+        return syntax
 
     def open_syntaxes(self) -> list[DocumentSyntax]:
         with self._lock:
@@ -155,6 +191,22 @@ class SyntaxIndex:
                 self._syntax.pop(document.uri, None)
             else:
                 self._syntax[document.uri] = syntax
+        if syntax is not None:
+            self._touch(document.uri)
+
+    def _touch(self, uri: str) -> None:
+        """Mark `uri` as most recently used and release the trees of the least recently used."""
+        released = []
+        with self._lock:
+            self._recently_used[uri] = None
+            self._recently_used.move_to_end(uri)
+            while len(self._recently_used) > self.max_trees:
+                oldest, _ = self._recently_used.popitem(last=False)
+                syntax = self._syntax.get(oldest)
+                if syntax is not None:
+                    released.append(syntax)
+        for syntax in released:
+            syntax.release_tree()
 
     def _edit_makes_too_large(self, document: TextDocument, edit: TextEdit) -> bool:
         """Check the size limits for the whole text and for the lines `edit` touched."""
