@@ -55,7 +55,7 @@ _SKIPPED_NAMES = frozenset({"self", "cls", "this", "super", "None", "True", "Fal
 
 @dataclass(frozen=True)
 class BudgetShares:
-    """The most each part may take, as a share of the characters left after the cursor line."""
+    """Maximum share of the characters left after the cursor line that each part may take."""
 
     headers: float = 0.10
     near_prefix: float = 0.40

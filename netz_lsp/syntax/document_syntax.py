@@ -111,7 +111,7 @@ class SyntaxIndex:
 
     Only the `max_trees` most recently opened, changed or requested documents keep their
     syntax tree (a 2,000-line file's tree takes about 1.5 MB). The others keep their outline,
-    so their definitions still reach prompts, and are parsed again when `get` asks for them.
+    so their definitions still reach prompts, and are parsed again when `get` requests them.
 
     Documents in unsupported languages, or too large to parse, are tracked without a tree:
     `get` returns None for them and the context builder uses line windows. No method raises
@@ -143,8 +143,8 @@ class SyntaxIndex:
             self._build(document)
             return
         if len(edits) > 1:
-            # The document text is already past every edit, so re-parse each one against the
-            # final text would be wrong: parse the final text once instead.
+            # Each edit's coordinates refer to the text before the later edits, but only the
+            # final text is available, so parse it from scratch.
             self._build(document)
             return
         try:
