@@ -55,9 +55,9 @@ def is_turkish(locale: str | None) -> bool:
     return bool(locale) and locale.lower().startswith("tr")
 
 
-def message(key: str, locale: str | None, **values: object) -> str:
-    """Format message `key` in Turkish or English; values missing from the call render as `?`."""
-    texts = MESSAGES[key]
+def message(message_key: str, locale: str | None, **values: object) -> str:
+    """Format message `message_key` in Turkish or English; values missing from the call render as `?`."""
+    texts = MESSAGES[message_key]
     template = texts["tr"] if is_turkish(locale) else texts["en"]
     return template.format_map(_Defaulting(values))
 

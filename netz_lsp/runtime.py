@@ -32,6 +32,9 @@ class Runtime:
     def __post_init__(self) -> None:
         self._backend = None
         self._backend_identity: tuple[str, ...] | None = None
+        # Backends replaced after a settings change; closed at shutdown because a stream
+        # started on one of them may still be running.
+        self._retired_backends: list = []
 
     @property
     def locale(self) -> str | None:
@@ -49,12 +52,6 @@ class Runtime:
             if old_backend is not None:
                 self._retired_backends.append(old_backend)
         return self._backend
-
-    @property
-    def _retired_backends(self) -> list:
-        if not hasattr(self, "_retired"):
-            self._retired = []
-        return self._retired
 
     def apply_settings(self, raw: object) -> list[SettingError]:
         self.settings, errors = merge_settings(self.settings, raw)

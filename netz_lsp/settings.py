@@ -1,7 +1,7 @@
 """Server settings (section `netz`): a pydantic model and the merge that keeps valid values.
 
 Settings arrive as `initializationOptions` and in `workspace/didChangeConfiguration`. A new
-value replaces the old one only when it is valid; each invalid value is reported with its key
+value replaces the old one only when it is valid. Each invalid value is reported with its key
 and the reason, and the previous value stays in force.
 """
 
@@ -81,8 +81,10 @@ class Settings(_SettingsModel):
     log_prompts: bool = False
     locale: str | None = None
 
-    _check_ollama_host = field_validator("ollama_host")(classmethod(lambda cls, value: _check_http_url(value)))
-    _check_openai_url = field_validator("openai_base_url")(classmethod(lambda cls, value: _check_http_url(value)))
+    @field_validator("ollama_host", "openai_base_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        return _check_http_url(value)
 
     def resolved_ollama_host(self) -> str:
         """Return the Ollama host: the setting, else `OLLAMA_HOST`, else the local default."""
