@@ -3,7 +3,7 @@
 The editor tests drive real editors (code-server in headless Chromium, Neovim) against
 `netz-lsp`. By default the server is the real one (`python -m netz_lsp` from this
 repository) talking to the Ollama double on 127.0.0.1. With `NETZ_EDITOR_SERVER=stub` they
-use `tests/editors/stub_server.py`, which answers with fixed replies and needs no double,
+use `tests/editors/stub_server.py`, which returns fixed replies and needs no double,
 to check an editor client on its own.
 """
 

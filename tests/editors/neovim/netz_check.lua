@@ -90,7 +90,7 @@ local function request(method, params)
     return nil, method .. ' failed: ' .. tostring(err)
   end
   if response.err then
-    return nil, method .. ' returned an error: ' .. vim.inspect(response.err)
+    return nil, method .. ' returned an error: ' .. vim.inspect(response.err, { newline = ' ', indent = '' })
   end
   return response.result
 end

@@ -153,7 +153,7 @@ async function stepCompletion(shots) {
     await page.keyboard.press('Enter');
 
     // Typing triggers inline completions. When the first request races the document sync,
-    // the step asks again with the "Trigger Inline Suggestion" command (Alt+\\ in VS Code,
+    // the step asks again with the "Trigger Inline Suggestion" command (Alt+\ in VS Code,
     // but a lone Alt press can move the focus to the menu bar in code-server).
     let ghost = await waitUntil('ghost text while typing', () => ghostText(), 5000).catch(() => undefined);
     for (let attempt = 1; !ghost && attempt <= 2; attempt++) {
@@ -267,8 +267,13 @@ async function stepAsk(shots) {
         async () => {
             for (const frame of page.frames()) {
                 const found = await frame
-                    .$$eval('section.answer[data-done="true"] .body', (bodies) =>
-                        bodies.map((body) => ({ html: body.innerHTML, text: body.textContent })),
+                    .$$eval('section.answer[data-done="true"]', (sections) =>
+                        sections.map((section) => ({
+                            html: section.querySelector('.body').innerHTML,
+                            text: section.querySelector('.body').textContent,
+                            status: section.querySelector('.status').textContent,
+                            failed: section.querySelector('.status').classList.contains('failed'),
+                        })),
                     )
                     .catch(() => []);
                 if (found.length > 0) {
@@ -282,6 +287,9 @@ async function stepAsk(shots) {
     );
     await screenshot('3-ask-answer', shots);
 
+    if (answer.failed) {
+        throw new Error(`the panel shows a failed answer: ${answer.status}`);
+    }
     if (!/<(h\d|strong|em|code|li|p)\b/.test(answer.html)) {
         throw new Error(`the answer was not rendered as Markdown: ${answer.html.slice(0, 300)}`);
     }
