@@ -4,6 +4,10 @@ One code-server session runs the four scenarios of `vscode/drive.mjs` in order; 
 below checks one of them. Screenshots go to test-artifacts/ (NETZ_ARTIFACTS_DIR).
 
 Needs: `scripts/install-code-server.sh` (run by the fixture; cached under .cache/) and Node 20.
+
+NOTE: `run_session(..., locale="tr")` starts code-server with `--locale tr`, but without the
+Turkish language pack (an Open VSX download, which these tests do not make) VS Code 1.100.3
+keeps `vscode.env.language` at `en`, so the Turkish strings are not checked in a real editor.
 Run: `pytest -m editor tests/editors/test_vscode.py -v`.
 """
 
@@ -139,14 +143,12 @@ def drive(environment: dict[str, str], double) -> dict:
     return result
 
 
-@pytest.fixture(scope="module")
-def vscode_run(tmp_path_factory) -> dict:
-    """Run all scenarios in one code-server session and return the results per step."""
+def run_session(root: Path, steps: list[str], locale: str = "en") -> dict:
+    """Run `steps` of drive.mjs in one code-server session and return the results per step."""
     harness.require_server()
     code_server, tools_dir = install_tools()
     vsix = build_vsix()
 
-    root = tmp_path_factory.mktemp("vscode")
     home = root / "home"
     user_data_dir = root / "user-data"
     extensions_dir = root / "extensions"
@@ -170,12 +172,13 @@ def vscode_run(tmp_path_factory) -> dict:
     double = harness.start_ollama_double()
     write_settings(workspace, user_data_dir, double)
     port = harness.free_port()
-    log_file = open(harness.ARTIFACTS_DIR / "vscode-code-server.log", "w")
+    log_file = open(harness.ARTIFACTS_DIR / f"vscode-code-server-{locale}.log", "w")
     server = subprocess.Popen(
         [
             str(code_server),
             "--auth", "none",
             "--bind-addr", f"127.0.0.1:{port}",
+            "--locale", locale,
             "--disable-telemetry",
             "--disable-update-check",
             "--disable-workspace-trust",
@@ -196,8 +199,10 @@ def vscode_run(tmp_path_factory) -> dict:
             NETZ_CODE_SERVER_URL=url,
             NETZ_WORKSPACE=str(workspace),
             NETZ_USER_DATA_DIR=str(user_data_dir),
-            NETZ_ARTIFACTS_DIR=str(harness.ARTIFACTS_DIR),
+            NETZ_ARTIFACTS_DIR=str(harness.ARTIFACTS_DIR / f"vscode-{locale}"),
             NETZ_TOOLS_DIR=str(tools_dir),
+            NETZ_STEPS=",".join(steps),
+            NETZ_LOCALE=locale,
             NETZ_EXPECT_COMPLETION=harness.COMPLETION_REPLY,
             NETZ_EXPECT_REFACTOR="refactored" if harness.use_stub_server() else harness.REFACTOR_MARKER,
             NETZ_EXPECT_ANSWER="" if harness.use_stub_server() else harness.ANSWER_MARKER,
@@ -216,8 +221,14 @@ def vscode_run(tmp_path_factory) -> dict:
             double.stop()
 
 
-def check_step(vscode_run: dict, step: str) -> None:
-    steps = vscode_run["steps"]
+@pytest.fixture(scope="module")
+def vscode_run(tmp_path_factory) -> dict:
+    """Run all scenarios in one English code-server session."""
+    return run_session(tmp_path_factory.mktemp("vscode"), ["completion", "refactor", "ask", "model"])
+
+
+def check_step(session: dict, step: str) -> None:
+    steps = session["steps"]
     assert "setup" not in steps, f"code-server did not come up: {steps['setup']['detail']}"
     assert step in steps, f"drive.mjs did not run step {step}: {sorted(steps)}"
     outcome = steps[step]
@@ -239,3 +250,4 @@ def test_ask_panel_renders_markdown(vscode_run):
 
 def test_model_pick_updates_status_bar(vscode_run):
     check_step(vscode_run, "model")
+

@@ -8,7 +8,8 @@
 //
 // Environment: NETZ_CODE_SERVER_URL, NETZ_WORKSPACE (folder opened in code-server),
 // NETZ_USER_DATA_DIR, NETZ_ARTIFACTS_DIR, NETZ_TOOLS_DIR (folder with node_modules/puppeteer-core),
-// NETZ_STEPS (comma-separated subset of the steps, default all), NETZ_CHROMIUM (default
+// NETZ_STEPS (comma-separated subset of the steps, default all), NETZ_LOCALE (`tr` when
+// code-server runs with --locale tr, so the steps expect Turkish labels), NETZ_CHROMIUM (default
 // /usr/bin/chromium), NETZ_EXPECT_COMPLETION, NETZ_EXPECT_REFACTOR, NETZ_EXPECT_ANSWER
 // (text each step looks for).
 import fs from 'node:fs';
@@ -32,6 +33,11 @@ const expected = {
     refactor: env.NETZ_EXPECT_REFACTOR ?? 'refactored',
     answer: env.NETZ_EXPECT_ANSWER ?? '',
 };
+
+const turkish = (env.NETZ_LOCALE ?? '').startsWith('tr');
+const balancedLabel = turkish ? 'Dengeli' : 'Balanced';
+const fastLabel = turkish ? 'Hızlı Yanıt (Llama 3.2)' : 'Fast response (Llama 3.2)';
+const askTitle = turkish ? 'NETZ: Sor' : 'NETZ: Ask';
 
 const stdinLines = readline.createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const results = {};
@@ -256,7 +262,7 @@ async function stepAsk(shots) {
     }
     await page.keyboard.up('Shift');
 
-    await runPaletteCommand('NETZ: Ask');
+    await runPaletteCommand(askTitle);
     await page.waitForSelector('.quick-input-widget input', { visible: true });
     await sleep(300);
     await page.keyboard.type('What does percent_off return?');
@@ -309,16 +315,19 @@ async function stepModel(shots) {
     await page.waitForSelector('.quick-input-widget input', { visible: true });
     const labels = await waitUntil('the profile quick pick', async () => {
         const entries = await quickPickLabels();
-        return entries.some((entry) => /Balanced|Dengeli/.test(entry)) ? entries : undefined;
+        return entries.some((entry) => entry.includes(balancedLabel)) ? entries : undefined;
     });
+    if (!labels.some((label) => label.includes(fastLabel))) {
+        throw new Error(`the quick pick has no "${fastLabel}" entry: ${JSON.stringify(labels)}`);
+    }
     await screenshot('4-model-pick', shots);
 
-    await page.keyboard.type('Balanced');
+    await page.keyboard.type(balancedLabel);
     await sleep(300);
     await page.keyboard.press('Enter');
-    const after = await waitUntil('the status bar to show the Balanced profile', async () => {
+    const after = await waitUntil(`the status bar to show "${balancedLabel}"`, async () => {
         const text = await netzStatusText();
-        return text && /Balanced|Dengeli/.test(text) ? text : undefined;
+        return text && text.includes(balancedLabel) ? text : undefined;
     });
     await screenshot('4-status-bar', shots);
 
