@@ -15,6 +15,7 @@ from netz_lsp.document.text_document import TextDocument
 
 BLOCK_LANGUAGES = frozenset({"javascript", "javascriptreact", "typescript", "typescriptreact", "java", "c", "cpp"})
 PYTHON_BODY_INDENT = "    "
+PYTHON_DEFINITIONS = frozenset({"function_definition", "class_definition", "decorated_definition"})
 
 
 def format_family(language_id: str) -> str:
@@ -92,28 +93,24 @@ def _python_placement(document: TextDocument, first_line: int, last_line: int) -
     tree = parse("python", document.text)
     if tree is None:
         return None
-    node = tree.root_node.named_descendant_for_point_range((first_line, len(document.line_text(first_line))), (first_line, len(document.line_text(first_line))))
-    while node is not None and node.type not in ("function_definition", "class_definition"):
-        if node.type == "decorated_definition":
-            node = node.child_by_field_name("definition")
-            break
-        node = node.parent
-    if node is None:
+    header_end = len(document.line_text(first_line).encode("utf-8", "surrogatepass"))
+    definition = tree.enclosing_node(first_line, max(header_end - 1, 0), PYTHON_DEFINITIONS)
+    if definition is not None and definition.node_type == "decorated_definition":
+        definition = tree.field_span(definition, "definition")
+    if definition is None:
         return None
-    body = node.child_by_field_name("body")
-    if body is None or body.start_point[0] == node.start_point[0]:
+    body = tree.field_span(definition, "body")
+    if body is None or body.start_point[0] == definition.start_point[0]:
         return None  # A one-line definition has no line for a docstring.
     body_line = body.start_point[0]
     indentation = leading_whitespace(document.line_text(body_line)) or leading_whitespace(document.line_text(first_line)) + PYTHON_BODY_INDENT
-    first_statement = body.named_children[0] if body.named_children else None
-    if (
-        first_statement is not None
-        and first_statement.type == "expression_statement"
-        and first_statement.named_children
-        and first_statement.named_children[0].type == "string"
-    ):
-        end_line = first_statement.end_point[0]
-        end = document.line_start(end_line + 1) if end_line + 1 < document.line_count else len(document.text)
-        return DocPlacement(document.line_start(first_statement.start_point[0]), end, indentation)
+    statements = tree.named_child_spans(body)
+    first_statement = statements[0] if statements else None
+    if first_statement is not None and first_statement.node_type == "expression_statement":
+        expression = tree.named_child_spans(first_statement)
+        if expression and expression[0].node_type == "string":
+            end_line = first_statement.end_point[0]
+            end = document.line_start(end_line + 1) if end_line + 1 < document.line_count else len(document.text)
+            return DocPlacement(document.line_start(first_statement.start_point[0]), end, indentation)
     start = document.line_start(body_line)
     return DocPlacement(start, start, indentation)

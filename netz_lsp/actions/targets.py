@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from netz_lsp.actions.replacement import leading_whitespace
-from netz_lsp.actions.syntax import CLASS_TYPES, enclosing_definition_rows, parser_for
+from netz_lsp.actions.syntax import CLASS_TYPES, enclosing_definition_rows, has_grammar
 from netz_lsp.document.text_document import TextDocument, utf8_length
 
 # Lines that open a definition in the languages NETZ knows, for the indentation fallback.
@@ -35,7 +35,7 @@ def find_target(document: TextDocument, start_char: int, end_char: int) -> Targe
     if end_char > start_char and document.text[start_char:end_char].strip():
         return Target(start_char, end_char, "selection")
     line = document.line_of(start_char)
-    if parser_for(document.language_id) is not None:
+    if has_grammar(document.language_id):
         column_byte = utf8_length(document.text[document.line_start(line) : start_char])
         found = enclosing_definition_rows(document.language_id, document.text, line, column_byte)
         if found is None:

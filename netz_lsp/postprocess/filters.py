@@ -49,10 +49,10 @@ def _indent_width(line: str) -> int:
 def stop_at_block_end(completion: str, cursor: CursorText) -> str:
     """Keep a multi-line completion inside the block where it starts.
 
-    The first line continues the cursor's line. Later lines stop at the first non-blank line
-    indented less than the cursor's line, or, when the completed line opens no new block,
-    at the first line indented the same as the cursor's line, except a line made only of
-    closing brackets, which closes the block the completion opened.
+    The first line continues the cursor's line. A later line ends the completion when it is
+    indented less than the cursor's line. When the completed line opens a block (ends with
+    `:` or `{`), a line at the cursor's own indentation also ends it, unless the line is
+    made only of closing brackets and so closes that block.
     """
     lines = completion.split("\n")
     if len(lines) == 1:
@@ -108,7 +108,7 @@ def trim_suffix_overlap(completion: str, cursor: CursorText) -> str:
 
 
 def drop_repeated_previous_line(completion: str, cursor: CursorText) -> str:
-    """Drop a completion that only rewrites what the cursor's line already says."""
+    """Drop a completion that only repeats the text already on the cursor's line."""
     if completion.strip() and cursor.line_prefix.strip() and completion.strip() == cursor.line_prefix.strip():
         return ""
     return completion
