@@ -13,7 +13,6 @@ from netz_lsp.backend.errors import BackendError
 from netz_lsp.i18n import message
 from netz_lsp.lsp.answers import AnswerStream, show_markdown
 from netz_lsp.lsp.progress import request_work
-from netz_lsp.privacy import is_private
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ def register(server) -> None:
     def on_code_action(params: types.CodeActionParams) -> list[types.CodeAction] | None:
         """List the NETZ actions for the range; no model is called until one is resolved."""
         document = runtime.documents.get(params.text_document.uri)
-        if document is None or is_private(document.uri, runtime.settings.exclude, runtime.workspace_root):
+        if document is None or not runtime.allows(document.uri):
             return None
         encoding = runtime.position_encoding
         start_char = document.offset_at(params.range.start.line, params.range.start.character, encoding)
@@ -67,7 +66,7 @@ def register(server) -> None:
         if data.get("version") != document.version:
             server.show_info(message("document_changed", locale, listed=data.get("version"), current=document.version))
             return action
-        if is_private(document.uri, runtime.settings.exclude, runtime.workspace_root):
+        if not runtime.allows(document.uri):
             server.show_error(message("document_private", locale, uri=document.uri))
             return action
 

@@ -14,7 +14,6 @@ from netz_lsp.i18n import message
 from netz_lsp.lsp.answers import AnswerStream
 from netz_lsp.lsp.progress import request_work
 from netz_lsp.lsp.reporter import user_message
-from netz_lsp.privacy import is_private
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ def _selected_code(runtime, params: dict):
     if document is None:
         logger.info("netz.ask names a document that is not open: %s", uri)
         return None, 0, 0
-    if is_private(uri, runtime.settings.exclude, runtime.workspace_root):
+    if not runtime.allows(uri):
         logger.info("netz.ask leaves out the code of a private document: %s", uri)
         return None, 0, 0
     try:
