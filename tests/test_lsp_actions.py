@@ -39,17 +39,17 @@ def apply_edit(text: str, edit: types.TextEdit) -> str:
     return text[:start] + edit.new_text + text[end:]
 
 
-def only_text_edit(action: types.CodeAction) -> types.TextEdit:
+def only_text_edit(action: types.CodeAction, uri: str = URI) -> types.TextEdit:
     edit = action.edit
     if edit.document_changes:
         assert len(edit.document_changes) == 1
         change = edit.document_changes[0]
-        assert change.text_document.uri == URI
+        assert change.text_document.uri == uri
         assert len(change.edits) == 1
         return change.edits[0]
-    assert list(edit.changes) == [URI]
-    assert len(edit.changes[URI]) == 1
-    return edit.changes[URI][0]
+    assert list(edit.changes) == [uri]
+    assert len(edit.changes[uri]) == 1
+    return edit.changes[uri][0]
 
 
 def as_dict(params) -> dict:

@@ -112,5 +112,8 @@ def _python_placement(document: TextDocument, first_line: int, last_line: int) -
             end_line = first_statement.end_point[0]
             end = document.line_start(end_line + 1) if end_line + 1 < document.line_count else len(document.text)
             return DocPlacement(document.line_start(first_statement.start_point[0]), end, indentation)
-    start = document.line_start(body_line)
+    # Comments are not part of the body node, so insert right under the header, above them.
+    header_fields = [tree.field_span(definition, name) for name in ("name", "type_parameters", "parameters", "superclasses", "return_type")]
+    header_end_row = max(span.end_point[0] for span in header_fields if span is not None)
+    start = document.line_start(min(header_end_row + 1, body_line))
     return DocPlacement(start, start, indentation)
