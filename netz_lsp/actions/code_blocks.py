@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # A fence of three or more backticks or tildes, an optional info string, the body and the
-# same fence again; an unterminated block runs to the end of the reply.
+# same fence again. An unterminated block (a reply cut by num_predict) runs to the end.
 _FENCED = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<body>.*?)(?:^[ \t]*(?P=fence)[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
 
 

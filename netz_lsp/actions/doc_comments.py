@@ -1,6 +1,6 @@
 """Turkish documentation comments in each language's own format, placed as an edit.
 
-The model writes only the text; this module adds the markers (Python docstring, JSDoc,
+The model writes only the text. This module adds the markers (Python docstring, JSDoc,
 TSDoc, Javadoc, Doxygen, Go `//` and Rust `///`), so the format does not depend on the model.
 """
 
@@ -66,7 +66,7 @@ def render_doc(text: str, language_id: str, indentation: str) -> str:
 
 @dataclass(frozen=True)
 class DocPlacement:
-    """Where the doc comment goes: the string-index range it replaces (empty to insert) and its indentation."""
+    """The place of a doc comment: the string-index range it replaces (empty to insert) and its indentation."""
 
     start_char: int
     end_char: int
@@ -76,7 +76,7 @@ class DocPlacement:
 def doc_placement(document: TextDocument, first_line: int, last_line: int) -> DocPlacement | None:
     """Find where the doc comment of the definition on `first_line..last_line` belongs.
 
-    Python: the first statement of the body, replacing an existing docstring. Other
+    Python: right under the header, or in place of an existing docstring. Other
     languages: the line above the definition, replacing the comment lines already there.
     """
     if document.language_id == "python":

@@ -25,5 +25,5 @@ async def stream_chat(backend, request: ChatRequest, on_delta: Callable[[str], N
             if chunk.done:
                 break
     reply = "".join(parts)
-    logger.info("[%s] %s answered %d chars in %.0f ms", request.request_id, request.model, len(reply), (time.perf_counter() - started_at) * 1000)
+    logger.info("[%s] %s returned %d chars in %.0f ms", request.request_id, request.model, len(reply), (time.perf_counter() - started_at) * 1000)
     return reply

@@ -38,7 +38,7 @@ PROMPT_OVERHEAD_TOKENS = 300
 
 @dataclass
 class ActionOutcome:
-    """What an action produced: an edit `(start_char, end_char, new_text)`, Markdown to show, a rejection message."""
+    """The result of an action: an edit `(start_char, end_char, new_text)`, Markdown to show, or a rejection message."""
 
     route: Route
     reply: str = ""
@@ -150,7 +150,7 @@ class ActionRunner:
                 verdict.problem, self.runtime.locale, model=route.model,
                 before=verdict.errors_before, after=verdict.errors_after, indentation=verdict.indentation,
             )
-            logger.info("[%s] rejected the reply of %s: %s", "action", route.model, verdict)
+            logger.info("rejected the reply of %s: %s", route.model, verdict)
         return outcome
 
     async def _docstring(self, route, document, start_char, end_char, excerpt, num_ctx, num_predict, request_id, on_delta) -> ActionOutcome:

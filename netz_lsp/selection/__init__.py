@@ -1,1 +1,1 @@
-"""Which model serves a request, and which models Ollama keeps loaded."""
+"""Model selection: routing requests to models and the models Ollama keeps loaded."""
