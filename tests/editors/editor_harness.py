@@ -45,7 +45,8 @@ ANSWER_REPLY = (
     "Returns the total **after** the discount, in cents.\n\n"
     "- raises `ValueError` when `percent` is outside 0..100\n"
 )
-ANSWER_MARKER = "after the discount"
+# Plain text in the reply, so it matches both the raw Markdown and a rendered view.
+ANSWER_MARKER = "the discount, in cents"
 
 
 def use_stub_server() -> bool:
