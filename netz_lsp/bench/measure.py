@@ -24,6 +24,12 @@ from netz_lsp.backend.errors import BackendTimeout, BackendUnreachable, ModelNot
 
 SOURCE_BACKEND = "backend"
 SOURCE_CLIENT = "client"
+# Token-count endpoints of OpenAI-compatible servers, relative to the server root:
+# llama-cpp-python's server, then llama.cpp's own `llama-server`.
+TOKENIZE_ENDPOINTS = (
+    ("/extras/tokenize/count", "input", "count"),
+    ("/tokenize", "content", "tokens"),
+)
 
 
 @dataclass
@@ -100,6 +106,29 @@ def build_sample(ttft_s: float | None, last_token_s: float | None, total_s: floa
         sample.prompt_tokens_per_s = stats.prompt_tokens / ttft_s
         sample.prompt_tokens_per_s_source = SOURCE_CLIENT
     return sample
+
+
+async def count_tokens_on_server(base_url: str, prompt: str, timeout_s: float) -> int | None:
+    """Ask an OpenAI-compatible server to count `prompt`'s tokens; None when it has no such endpoint.
+
+    Servers that send no `usage` in streams (llama-cpp-python 0.3) can still count tokens
+    with their own tokenizer, which beats a client-side estimate.
+    """
+    root = base_url.rstrip("/").removesuffix("/v1")
+    async with httpx.AsyncClient(timeout=timeout_s) as client:
+        for path, field_name, result_name in TOKENIZE_ENDPOINTS:
+            try:
+                response = await client.post(root + path, json={field_name: prompt})
+            except httpx.HTTPError:
+                return None
+            if response.status_code != 200:
+                continue
+            try:
+                result = response.json()[result_name]
+            except (ValueError, KeyError, TypeError):
+                continue
+            return result if isinstance(result, int) else len(result)
+    return None
 
 
 async def timed_stream(stream: AsyncIterator[GenerationChunk]) -> tuple[Sample, str]:
@@ -188,6 +217,7 @@ class RawEngine:
             temperature=request.temperature,
             stop=list(request.stop) or None,
             stream=True,
+            stream_options={"include_usage": True},
         )
         async for event in stream:
             for choice in event.choices:

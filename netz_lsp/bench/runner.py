@@ -16,7 +16,15 @@ from netz_lsp.backend.errors import BackendError, BackendUnreachable
 from netz_lsp.bench.chart import write_chart
 from netz_lsp.bench.datasets import FimHole, TurkishQuestion, load_fim_holes, load_turkish_questions
 from netz_lsp.bench.machine import describe_machine
-from netz_lsp.bench.measure import RawEngine, Sample, Summary, measure_chat, measure_generate
+from netz_lsp.bench.measure import (
+    SOURCE_CLIENT,
+    RawEngine,
+    Sample,
+    Summary,
+    count_tokens_on_server,
+    measure_chat,
+    measure_generate,
+)
 from netz_lsp.bench.progress import ProgressBar
 from netz_lsp.bench.report import render_markdown, write_atomically, write_json
 from netz_lsp.bench.scoring import is_turkish, matched_key_terms, score_fim
@@ -132,7 +140,9 @@ class BenchRunner:
         self.markdown_path = output / f"{report_name}.md"
         self.chart_path = output / f"{report_name}.png"
         self.nonce = uuid.uuid4().hex[:8]
-        self.holes = load_fim_holes()
+        # Speed runs take their code from all holes; `--holes` limits only the scored ones.
+        self.code_samples = load_fim_holes()
+        self.holes = list(self.code_samples)
         self.questions = load_turkish_questions()
         if options.holes is not None:
             self.holes = self.holes[: options.holes]
@@ -284,7 +294,7 @@ class BenchRunner:
     async def _completion_speed(self, plan: ModelPlan, entry: dict[str, Any], service: CompletionService) -> None:
         samples = []
         for run in range(self.options.runs):
-            document, cursor = self._document(service.runtime, self.holes[run % len(self.holes)], f"completion-{run}")
+            document, cursor = self._document(service.runtime, self.code_samples[run % len(self.code_samples)], f"completion-{run}")
             prepared = service.prepare(document, cursor, f"bench-completion-{run}")
             if prepared is None:
                 continue  # Completions are disabled in the settings.
@@ -298,7 +308,7 @@ class BenchRunner:
         settings = runtime.settings
         samples = []
         for run in range(self.options.runs):
-            hole = self.holes[run % len(self.holes)]
+            hole = self.code_samples[run % len(self.code_samples)]
             code = (hole.prefix + hole.expected + hole.suffix)[-CHAT_SNIPPET_CHARS:]
             request = ChatRequest(
                 model=plan.model,
@@ -326,7 +336,7 @@ class BenchRunner:
         length = len(parts[0])
         index = 0
         while length < max_chars:
-            hole = self.holes[index % len(self.holes)]
+            hole = self.code_samples[index % len(self.code_samples)]
             part = f"# {hole.path}\n{hole.prefix}{hole.expected}{hole.suffix}\n"
             parts.append(part)
             length += len(part)
@@ -339,6 +349,12 @@ class BenchRunner:
             prompt = self._long_prompt_text(runtime, plan.model, run)
             request = self._generation_request(runtime, plan.model, prompt, 1, f"bench-long-{run}")
             sample, _ = await measure_generate(runtime.backend, request)
+            if sample.prompt_tokens is None and runtime.settings.backend == "openai":
+                sample.prompt_tokens = await count_tokens_on_server(runtime.settings.openai_base_url, prompt, runtime.settings.request_timeout_s)
+                if sample.prompt_tokens and sample.ttft_ms:
+                    # NOTE: TTFT includes the round trip and one decode step, so this rate is a lower bound.
+                    sample.prompt_tokens_per_s = sample.prompt_tokens / (sample.ttft_ms / 1000)
+                    sample.prompt_tokens_per_s_source = SOURCE_CLIENT
             if sample.prompt_tokens:
                 runtime.estimators.for_model(plan.model).observe(len(prompt), sample.prompt_tokens)
             samples.append(sample)
@@ -395,7 +411,7 @@ class BenchRunner:
         pairs = []
         try:
             for pair in range(self.options.runs):
-                hole = self.holes[pair % len(self.holes)]
+                hole = self.code_samples[pair % len(self.code_samples)]
                 netz_document, netz_cursor = self._document(service.runtime, hole, f"netz-{pair}")
                 raw_document, raw_cursor = self._document(service.runtime, hole, f"raw-{pair}")
                 started = time.perf_counter()
