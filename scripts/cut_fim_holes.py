@@ -1,7 +1,7 @@
 """Cut the FIM holes of `netz-lsp bench` from the Python standard library.
 
 Each hole is the rest of one statement line inside a function body, cut at a token boundary
-after its first token; the model sees up to PREFIX_LINES lines before the cut and up to
+after its first token. The prompt contains up to PREFIX_LINES lines before the cut and up to
 SUFFIX_LINES lines after that line. The choice is seeded, so the same Python version gives
 the same file:
 

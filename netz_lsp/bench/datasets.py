@@ -9,7 +9,7 @@ from importlib import resources
 
 @dataclass(frozen=True)
 class FimHole:
-    """A line remainder cut out of real code: the model sees `prefix` and `suffix`."""
+    """A line remainder cut out of real code: the prompt contains `prefix` and `suffix`."""
 
     hole_id: str
     path: str

@@ -34,7 +34,7 @@ TOKENIZE_ENDPOINTS = (
 
 @dataclass
 class Sample:
-    """One measured request. Times in milliseconds; `*_source` says who measured a rate."""
+    """One measured request. Times in milliseconds; `*_source` names who measured a rate."""
 
     ttft_ms: float | None
     total_ms: float

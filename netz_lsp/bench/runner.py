@@ -91,7 +91,11 @@ def plan_models(runtime: Runtime, names: list[str] | None, turkish: bool) -> lis
         model_roles = configured.get(model)
         if model_roles is None:
             base_model = "base" in model.lower() or model.lower().endswith("-code")
-            model_roles = (["completion"] if is_fim_family else []) + ([] if base_model else ["chat"])
+            model_roles = []
+            if is_fim_family:
+                model_roles.append("completion")
+            if not base_model:
+                model_roles.append("chat")
         wants_fim = "completion" in model_roles
         plan = ModelPlan(
             model=model,

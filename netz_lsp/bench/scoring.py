@@ -1,4 +1,4 @@
-"""Scores for FIM answers (exact match, edit similarity) and Turkish answers."""
+"""Scores for FIM completions (exact match, edit similarity) and replies to Turkish questions."""
 
 from __future__ import annotations
 
