@@ -95,17 +95,15 @@ class Settings(_SettingsModel):
 
     def limits_for(self, model: str) -> defaults.ModelLimits:
         """Return the limits of `model`: the table's defaults with this model's overrides."""
-        base = defaults.limits_for(model)
-        options = self.model_options.get(model)
-        if options is None:
-            return base
-        return defaults.ModelLimits(
-            num_ctx=options.num_ctx or base.num_ctx,
-            num_predict=options.num_predict or base.num_predict,
-            completion_budget=options.completion_budget or base.completion_budget,
-            code_action_budget=options.code_action_budget or base.code_action_budget,
-            question_budget=options.question_budget or base.question_budget,
-        )
+        from netz_lsp.context.budgets import model_limits
+
+        return model_limits(model, self.model_options.get(model))
+
+    def token_budget(self, model: str, task: str) -> int:
+        """Return the prompt budget of `model` for `task`, never above `num_ctx - num_predict`."""
+        from netz_lsp.context.budgets import effective_token_budget
+
+        return effective_token_budget(model, task, self.model_options.get(model))
 
     def family_for(self, model: str) -> ModelFamily | None:
         from netz_lsp.prompt.families import detect_family

@@ -14,7 +14,7 @@ from netz_lsp.context.window import cut_prefix, cut_suffix
 from netz_lsp.defaults import COMPLETION_TEMPERATURE, MAX_COMPLETION_LINE_CHARS
 from netz_lsp.document.text_document import TextDocument
 from netz_lsp.postprocess.filters import CursorText, postprocess, stop_at_block_end
-from netz_lsp.privacy import is_private, uri_to_path
+from netz_lsp.privacy import uri_to_path
 from netz_lsp.prompt.families import FIM_FAMILIES
 from netz_lsp.prompt.fim import template_for
 from netz_lsp.runtime import Runtime
@@ -49,7 +49,7 @@ class CompletionService:
         settings = self.runtime.settings
         if not settings.completion_enabled:
             return None
-        if is_private(document.uri, settings.exclude, self.runtime.workspace_root):
+        if not self.runtime.allows(document.uri):
             logger.info("[%s] no completion: the document is private or excluded", request_id)
             return None
 
@@ -73,8 +73,7 @@ class CompletionService:
             )
 
         limits = settings.limits_for(model)
-        # A prompt must leave room for the reply inside the fixed context window.
-        token_budget = min(limits.completion_budget, limits.num_ctx - limits.num_predict)
+        token_budget = settings.token_budget(model, "completion")
         estimator = self.runtime.estimators.for_model(model)
         context_request = ContextRequest(
             document=document,

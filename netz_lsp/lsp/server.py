@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from typing import Any
@@ -39,6 +40,15 @@ class NetzLanguageServer(LanguageServer):
         self.backend_reachable: bool | None = None
         self._request_ids = itertools.count(1)
         self._pending_setting_errors: list[SettingError] = []
+        # Strong references to fire-and-forget tasks, which asyncio would otherwise collect.
+        self.background_tasks: set[asyncio.Task] = set()
+
+    def spawn(self, coroutine) -> asyncio.Task:
+        """Run `coroutine` in the background, keeping a reference until it finishes."""
+        task = asyncio.ensure_future(coroutine)
+        self.background_tasks.add(task)
+        task.add_done_callback(self.background_tasks.discard)
+        return task
 
     def next_request_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._request_ids)}"
@@ -91,8 +101,8 @@ def create_server() -> NetzLanguageServer:
     def on_initialize(params: types.InitializeParams) -> None:
         """Read the client's locale, position encoding, workspace and initial settings."""
         runtime.client_locale = params.locale
-        runtime.workspace_root = _workspace_root(params)
         server._pending_setting_errors = runtime.apply_settings(params.initialization_options)
+        runtime.set_workspace_root(_workspace_root(params))
 
     @server.feature(types.INITIALIZED)
     def on_initialized(params: types.InitializedParams) -> None:
@@ -103,6 +113,7 @@ def create_server() -> NetzLanguageServer:
         server._pending_setting_errors = []
         _log_backend_host(server)
         server.send_status()
+        server.spawn(_scan_workspace(runtime))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(params: types.DidChangeConfigurationParams) -> None:
@@ -134,6 +145,28 @@ def create_server() -> NetzLanguageServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def on_close(params: types.DidCloseTextDocumentParams) -> None:
         runtime.documents.close(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def on_save(params: types.DidSaveTextDocumentParams) -> None:
+        """Re-index a saved file so other files' prompts see its new definitions."""
+        document = runtime.documents.get(params.text_document.uri)
+        if runtime.workspace_index is not None and document is not None:
+            runtime.workspace_index.update_file(uri_to_path(document.uri), document.text)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def on_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
+        """Follow files changed on disk outside the editor (checkouts, generators)."""
+        index = runtime.workspace_index
+        if index is None:
+            return
+        for event in params.changes:
+            path = uri_to_path(event.uri)
+            if path.endswith("/.gitignore"):
+                index.file_filter.forget_gitignore(path.rsplit("/", 1)[0])
+            elif event.type == types.FileChangeType.Deleted:
+                index.remove_file(path)
+            else:
+                index.update_file(path)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def on_inline_completion(params: types.InlineCompletionParams) -> types.InlineCompletionList | None:
@@ -177,6 +210,13 @@ def create_server() -> NetzLanguageServer:
         await runtime.aclose()
 
     return server
+
+
+async def _scan_workspace(runtime: Runtime) -> None:
+    try:
+        await asyncio.to_thread(runtime.scan_workspace)
+    except Exception:  # noqa: BLE001 - completions still work with open documents only
+        logger.exception("indexing the workspace at %s failed", runtime.workspace_root)
 
 
 def _workspace_root(params: types.InitializeParams) -> str | None:
