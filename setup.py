@@ -8,6 +8,7 @@ setup(
     package_dir={"netz_lsp.grammars": "grammars"},
     package_data={
         "netz_lsp": ["py.typed"],
+        "netz_lsp.bench": ["data/*.json", "data/*.md", "data/*.txt"],
         "netz_lsp.grammars": ["*/*.scm", "README.md"],
     },
 )
