@@ -76,6 +76,7 @@ class Settings(_SettingsModel):
     max_loaded_models: int = Field(default=defaults.MAX_LOADED_MODELS, ge=1, le=16)
     preload: bool = True
     completion_enabled: bool = True
+    completion_temperature: float = Field(default=defaults.COMPLETION_TEMPERATURE, ge=0, le=2)
     exclude: list[str] = Field(default_factory=list)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_prompts: bool = False

@@ -11,7 +11,7 @@ from netz_lsp.backend.base import GenerationRequest
 from netz_lsp.backend.errors import FimNotSupported
 from netz_lsp.context.types import CompletionContext, ContextRequest
 from netz_lsp.context.window import cut_prefix, cut_suffix
-from netz_lsp.defaults import COMPLETION_TEMPERATURE, MAX_COMPLETION_LINE_CHARS
+from netz_lsp.defaults import MAX_COMPLETION_LINE_CHARS
 from netz_lsp.document.text_document import TextDocument
 from netz_lsp.postprocess.filters import CursorText, postprocess, stop_at_block_end
 from netz_lsp.privacy import uri_to_path
@@ -97,7 +97,7 @@ class CompletionService:
             num_ctx=limits.num_ctx,
             num_predict=limits.num_predict,
             stop=template.stop,
-            temperature=COMPLETION_TEMPERATURE,
+            temperature=settings.completion_temperature,
             keep_alive=settings.keep_alive,
             request_id=request_id,
         )

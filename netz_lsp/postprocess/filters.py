@@ -107,6 +107,22 @@ def trim_suffix_overlap(completion: str, cursor: CursorText) -> str:
     return completion
 
 
+def strip_prefix_echo(completion: str, cursor: CursorText) -> str:
+    """Remove a repeat of the words just before the cursor at the start of the completion.
+
+    Small models asked to continue `    return ` often start with `return ` again. Only a
+    repeat of the whole trimmed line, or of its last word when the cursor follows a space,
+    is removed, so a completion that merely begins with the same letters is kept.
+    """
+    typed = cursor.line_prefix.strip()
+    if not typed or not cursor.line_prefix.endswith((" ", "\t")):
+        return completion
+    for echo in (typed, typed.split()[-1]):
+        if completion.startswith(echo + " ") or completion == echo:
+            return completion[len(echo) :].lstrip(" ")
+    return completion
+
+
 def drop_repeated_previous_line(completion: str, cursor: CursorText) -> str:
     """Drop a completion that only repeats the text already on the cursor's line."""
     if completion.strip() and cursor.line_prefix.strip() and completion.strip() == cursor.line_prefix.strip():
@@ -121,6 +137,7 @@ def drop_blank(completion: str, cursor: CursorText) -> str:
 
 FILTERS = (
     strip_special_tokens,
+    strip_prefix_echo,
     stop_at_block_end,
     trim_suffix_overlap,
     drop_repeated_previous_line,
