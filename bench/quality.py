@@ -181,7 +181,12 @@ def run(args: argparse.Namespace) -> None:
                     continue
                 prompt = TEMPLATE.render(contexts[kind], repo_name=hole.workspace_root.name)
                 if prompt not in replies:
-                    replies[prompt] = complete(client, url, prompt, hole, args.max_tokens)
+                    try:
+                        replies[prompt] = complete(client, url, prompt, hole, args.max_tokens)
+                    except httpx.TimeoutException:
+                        # A starved server: skip this pair, a resumed run asks again.
+                        print(f"hole {number} ({kind}) timed out; skipped", file=sys.stderr)
+                        continue
                 completion, prompt_tokens = replies[prompt]
                 produced = trim_completion(completion, hole.expected)
                 row = {

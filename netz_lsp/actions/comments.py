@@ -6,19 +6,11 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-HASH_LANGUAGES = frozenset({"python", "ruby", "shellscript", "perl", "r", "yaml", "toml", "makefile", "dockerfile", "elixir"})
-DASH_LANGUAGES = frozenset({"lua", "sql", "haskell"})
+from netz_lsp.prompt.fim import line_comment_for
+
 ANSWER_WIDTH = 88
 
 _QUESTION = re.compile(r"^(?P<indent>\s*)(?P<marker>#|//+|--)\s*(?:NETZ\?|\?\?)\s*(?P<question>.*\S)\s*$")
-
-
-def line_comment_marker(language_id: str) -> str:
-    if language_id in HASH_LANGUAGES:
-        return "#"
-    if language_id in DASH_LANGUAGES:
-        return "--"
-    return "//"
 
 
 @dataclass(frozen=True)
@@ -36,7 +28,7 @@ def inline_question(line_text: str, line: int, language_id: str) -> InlineQuesti
     if match is None:
         return None
     marker = match.group("marker")
-    expected = line_comment_marker(language_id)
+    expected = line_comment_for(language_id)
     if not (marker == expected or (expected == "//" and marker.startswith("//"))):
         return None
     return InlineQuestion(match.group("question"), line, match.group("indent"))
@@ -44,7 +36,7 @@ def inline_question(line_text: str, line: int, language_id: str) -> InlineQuesti
 
 def answer_comment(answer: str, indentation: str, language_id: str, line_ending: str = "\n") -> str:
     """Format `answer` as line comments at `indentation`, wrapped at `ANSWER_WIDTH` columns."""
-    marker = line_comment_marker(language_id)
+    marker = line_comment_for(language_id)
     prefix = f"{indentation}{marker} "
     width = max(ANSWER_WIDTH - len(prefix), 30)
     lines = []
