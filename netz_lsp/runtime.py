@@ -12,6 +12,7 @@ from netz_lsp.context.types import ContextBuilder
 from netz_lsp.context.window import LineWindowBuilder
 from netz_lsp.document.positions import PositionEncoding
 from netz_lsp.document.store import DocumentStore
+from netz_lsp.privacy import is_private
 from netz_lsp.settings import SettingError, Settings, merge_settings
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,10 @@ class Runtime:
         if not hasattr(self, "_retired"):
             self._retired = []
         return self._retired
+
+    def is_private(self, uri: str) -> bool:
+        """Return True when `uri` must not contribute to any prompt (see `netz_lsp.privacy`)."""
+        return is_private(uri, self.settings.exclude, self.workspace_root)
 
     def apply_settings(self, raw: object) -> list[SettingError]:
         self.settings, errors = merge_settings(self.settings, raw)
