@@ -53,6 +53,17 @@ class NetzSession:
         self.client = client
         self.notifications: dict[str, list[Any]] = {}
         self.capabilities: types.ServerCapabilities | None = None
+        self.stopped = False
+
+    async def stop(self) -> None:
+        """Shut the server down the way an editor does: `shutdown`, then `exit`."""
+        if self.stopped:
+            return
+        self.stopped = True
+        try:
+            await self.client.shutdown_session()
+        finally:
+            await self.client.stop()
 
     @property
     def messages(self) -> list[types.ShowMessageParams]:
@@ -128,10 +139,7 @@ async def start_netz() -> Callable[..., Awaitable[NetzSession]]:
 
     yield start
     for session in sessions:
-        try:
-            await session.client.shutdown_session()
-        finally:
-            await session.client.stop()
+        await session.stop()
 
 
 def _recorder(session: NetzSession, method: str):
