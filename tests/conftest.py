@@ -115,8 +115,21 @@ async def start_netz() -> Callable[..., Awaitable[NetzSession]]:
     """Return a factory that starts `netz-lsp` with settings and a locale; stops them all after the test."""
     sessions: list[NetzSession] = []
 
-    async def start(settings: dict | None = None, locale: str = "en", position_encodings: list[str] | None = None, root_uri: str | None = None, env: dict | None = None) -> NetzSession:
-        config = ClientServerConfig(server_command=SERVER_COMMAND, server_env=server_env(**(env or {})))
+    async def start(
+        settings: dict | None = None,
+        locale: str = "en",
+        position_encodings: list[str] | None = None,
+        root_uri: str | None = None,
+        env: dict | None = None,
+        stderr_path: Path | None = None,
+    ) -> NetzSession:
+        """Start and initialize a server; `stderr_path` collects the server's stderr in a file."""
+        command = SERVER_COMMAND
+        extra_env = dict(env or {})
+        if stderr_path is not None:
+            command = ["sh", "-c", 'exec "$0" "$@" 2>>"$NETZ_TEST_STDERR"', *SERVER_COMMAND]
+            extra_env["NETZ_TEST_STDERR"] = str(stderr_path)
+        config = ClientServerConfig(server_command=command, server_env=server_env(**extra_env))
         client = await config.start()
         session = NetzSession(client)
         for method in ("netz/status", "netz/answer"):
