@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--models", help="comma-separated models; default: the configured ones")
     bench.add_argument("--compare-raw", action="store_true", help="compare NETZ's end-to-end time with direct engine calls")
     bench.add_argument("--output", default="netz-bench", help="folder for the Markdown, JSON and PNG report")
+    bench.add_argument("--report-name", default="netz-bench", help="file name of the report files, without extension")
+    bench.add_argument("--runs", type=int, default=5, help="measured runs per request size after one warm-up request (default 5)")
+    bench.add_argument("--num-predict", type=int, help="maximum tokens per reply for every request; default: the model's numPredict for completions, 256 for chat")
+    bench.add_argument("--holes", type=int, help="number of bundled FIM holes to score (default all 48)")
+    bench.add_argument("--questions", type=int, help="number of bundled Turkish questions to ask (default all 10)")
+    bench.add_argument("--long-prompt-tokens", type=int, default=2048, help="size of the long prompt in tokens, capped by the model's numCtx (default 2048)")
     _add_backend_overrides(bench)
     return parser
 

@@ -22,6 +22,9 @@ KEEP_ALIVE = "30m"
 MAX_LOADED_MODELS = 2
 COMPLETION_TEMPERATURE = 0.1
 CHAT_TEMPERATURE = 0.3
+# Reply tokens for code actions and questions when `modelOptions.<model>.numPredict` is unset;
+# the per-model `num_predict` in the table below is sized for inline completions.
+CHAT_NUM_PREDICT = 1024
 
 # Ollama tags. The completion model is the Lite *Base* model, because FIM works best without
 # the instruction tuning of the default `deepseek-coder-v2` (Instruct) tag.

@@ -47,6 +47,76 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tr": "NETZ: yerel olmayan bir sunucu kullanılıyor: {host}. Kaynak kodunuz bu adrese gönderilecek.",
         "en": "NETZ: using a non-local server: {host}. Your source code will be sent to this address.",
     },
+    "action_explain": {"tr": "NETZ: Açıkla", "en": "NETZ: Explain"},
+    "action_refactor": {"tr": "NETZ: Yeniden düzenle", "en": "NETZ: Refactor"},
+    "action_debug": {"tr": "NETZ: Hata ayıkla", "en": "NETZ: Debug"},
+    "action_docstring": {"tr": "NETZ: Türkçe belge yorumu yaz", "en": "NETZ: Write a Turkish doc comment"},
+    "action_inline_question": {"tr": "NETZ: Soruyu yanıtla", "en": "NETZ: Answer the question"},
+    "progress_explain": {"tr": "NETZ açıklıyor", "en": "NETZ is explaining"},
+    "progress_refactor": {"tr": "NETZ yeniden düzenliyor", "en": "NETZ is refactoring"},
+    "progress_debug": {"tr": "NETZ hatayı inceliyor", "en": "NETZ is debugging"},
+    "progress_docstring": {"tr": "NETZ belge yorumu yazıyor", "en": "NETZ is writing a doc comment"},
+    "progress_question": {"tr": "NETZ soruyu yanıtlıyor", "en": "NETZ is answering the question"},
+    "progress_ask": {"tr": "NETZ yanıtlıyor", "en": "NETZ is answering"},
+    "progress_preload": {"tr": "NETZ modelleri yüklüyor", "en": "NETZ is loading models"},
+    "progress_model": {"tr": "{model} yükleniyor", "en": "loading {model}"},
+    "edit_rejected_syntax": {
+        "tr": "NETZ: {model} modelinin önerisi uygulanmadı, çünkü dosyada {before} yerine {after} sözdizimi hatası bırakırdı. Belge değişmedi; yeniden deneyin ya da daha küçük bir bölüm seçin.",
+        "en": "NETZ: the suggestion from {model} was not applied because it would leave {after} syntax errors in the file instead of {before}. The document is unchanged; try again or select a smaller part.",
+    },
+    "edit_rejected_indentation": {
+        "tr": "NETZ: {model} modelinin önerisi uygulanmadı, çünkü seçilen bölümün girintisini ({indentation}) korumuyor. Belge değişmedi.",
+        "en": "NETZ: the suggestion from {model} was not applied because it does not keep the indentation of the selected range ({indentation}). The document is unchanged.",
+    },
+    "edit_rejected_empty": {
+        "tr": "NETZ: {model} modeli kod önermedi. Belge değişmedi.",
+        "en": "NETZ: model {model} proposed no code. The document is unchanged.",
+    },
+    "edit_unchanged": {
+        "tr": "NETZ: {model} modeli bir değişiklik önermedi. Belge değişmedi.",
+        "en": "NETZ: model {model} proposed no change. The document is unchanged.",
+    },
+    "document_changed": {
+        "tr": "NETZ: belge, eylem listelendikten sonra değişti (sürüm {listed} → {current}). Eylemi yeniden seçin.",
+        "en": "NETZ: the document changed after the action was listed (version {listed} → {current}). Choose the action again.",
+    },
+    "document_not_open": {
+        "tr": "NETZ: belge açık değil: {uri}",
+        "en": "NETZ: the document is not open: {uri}",
+    },
+    "document_private": {
+        "tr": "NETZ: bu dosya `netz.exclude` ayarı ya da gizlilik kuralı nedeniyle modele gönderilmiyor: {uri}",
+        "en": "NETZ: this file is never sent to a model because of the `netz.exclude` setting or a privacy rule: {uri}",
+    },
+    "invalid_profile": {
+        "tr": "NETZ: `{profile}` geçerli bir profil değil. Geçerli profiller: {profiles}.",
+        "en": "NETZ: `{profile}` is not a valid profile. Valid profiles: {profiles}.",
+    },
+    "invalid_ask_arguments": {
+        "tr": "NETZ: netz.ask için {{\"question\": metin}} biçiminde bir nesne gerekiyor; gelen: {value}",
+        "en": "NETZ: netz.ask expects one object {{\"question\": text}}; got: {value}",
+    },
+    "answer_cancelled": {
+        "tr": "NETZ: yanıt iptal edildi.",
+        "en": "NETZ: the answer was cancelled.",
+    },
+    "reason_action": {
+        "tr": "kod eylemi: sohbet modeli ({model})",
+        "en": "code action: chat model ({model})",
+    },
+    "reason_profile": {
+        "tr": "`{profile}` profili: {model}",
+        "en": "profile `{profile}`: {model}",
+    },
+    "reason_auto_code": {
+        "tr": "otomatik: kodla ilgili soru, kod modeli ({model})",
+        "en": "auto: question about code, code model ({model})",
+    },
+    "reason_auto_general": {
+        "tr": "otomatik: genel ya da belgeleme sorusu, soru modeli ({model})",
+        "en": "auto: general or documentation question, question model ({model})",
+    },
+    "explanation_heading": {"tr": "Açıklama", "en": "Explanation"},
 }
 
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from netz_lsp.backend.factory import backend_identity, create_backend
+from netz_lsp.context.builder import SyntaxContextBuilder
+from netz_lsp.context.file_filter import FileFilter
 from netz_lsp.context.tokens import TokenEstimators
-from netz_lsp.context.types import ContextBuilder
-from netz_lsp.context.window import LineWindowBuilder
+from netz_lsp.context.workspace_index import WorkspaceIndex
 from netz_lsp.document.positions import PositionEncoding
 from netz_lsp.document.store import DocumentStore
-from netz_lsp.privacy import is_private
 from netz_lsp.settings import SettingError, Settings, merge_settings
+from netz_lsp.syntax.document_syntax import SyntaxIndex
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,6 @@ class Runtime:
     settings: Settings = field(default_factory=Settings)
     documents: DocumentStore = field(default_factory=DocumentStore)
     estimators: TokenEstimators = field(default_factory=TokenEstimators)
-    context_builder: ContextBuilder = field(default_factory=LineWindowBuilder)
     position_encoding: PositionEncoding = PositionEncoding.UTF16
     client_locale: str | None = None
     workspace_root: str | None = None
@@ -33,6 +33,37 @@ class Runtime:
     def __post_init__(self) -> None:
         self._backend = None
         self._backend_identity: tuple[str, ...] | None = None
+        # Backends replaced after a settings change; closed at shutdown because a stream
+        # started on one of them may still be running.
+        self._retired_backends: list = []
+        self.syntax_index = SyntaxIndex()
+        self.documents.listeners.append(self.syntax_index)
+        self.workspace_index: WorkspaceIndex | None = None
+        self.file_filter = FileFilter(None, self.settings.exclude)
+        self.context_builder = SyntaxContextBuilder(self.syntax_index, None, self.file_filter)
+
+    def set_workspace_root(self, root: str | None) -> None:
+        """Point the privacy rules and the workspace index at `root`; call `scan_workspace` next."""
+        self.workspace_root = root
+        if root:
+            self.workspace_index = WorkspaceIndex(root, self.settings.exclude)
+            self.file_filter = self.workspace_index.file_filter
+        else:
+            self.workspace_index = None
+            self.file_filter = FileFilter(None, self.settings.exclude)
+        self.context_builder = SyntaxContextBuilder(self.syntax_index, self.workspace_index, self.file_filter)
+
+    def scan_workspace(self) -> int:
+        """Index the workspace's definitions; slow on large trees, so run it off the event loop."""
+        if self.workspace_index is None:
+            return 0
+        indexed = self.workspace_index.scan()
+        logger.info("workspace index: %d files under %s", indexed, self.workspace_root)
+        return indexed
+
+    def allows(self, uri: str) -> bool:
+        """Tell whether the document at `uri` may appear in prompts (privacy and exclude rules)."""
+        return self.file_filter.allows(uri)
 
     @property
     def locale(self) -> str | None:
@@ -51,18 +82,14 @@ class Runtime:
                 self._retired_backends.append(old_backend)
         return self._backend
 
-    @property
-    def _retired_backends(self) -> list:
-        if not hasattr(self, "_retired"):
-            self._retired = []
-        return self._retired
-
-    def is_private(self, uri: str) -> bool:
-        """Return True when `uri` must not contribute to any prompt (see `netz_lsp.privacy`)."""
-        return is_private(uri, self.settings.exclude, self.workspace_root)
-
     def apply_settings(self, raw: object) -> list[SettingError]:
+        old_exclude = self.settings.exclude
         self.settings, errors = merge_settings(self.settings, raw)
+        if self.settings.exclude != old_exclude:
+            if self.workspace_index is not None:
+                self.workspace_index.set_exclude(self.settings.exclude)
+            else:
+                self.file_filter.set_exclude(self.settings.exclude)
         for callback in self.on_settings_changed:
             callback(self.settings)
         return errors

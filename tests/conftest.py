@@ -104,6 +104,21 @@ class NetzSession:
     def configure(self, settings: dict) -> None:
         self.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"netz": settings}))
 
+    async def code_actions(self, uri: str, start: tuple[int, int], end: tuple[int, int], diagnostics: list | None = None, only: list[str] | None = None):
+        return await self.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=types.Range(
+                    start=types.Position(line=start[0], character=start[1]),
+                    end=types.Position(line=end[0], character=end[1]),
+                ),
+                context=types.CodeActionContext(diagnostics=diagnostics or [], only=only),
+            )
+        )
+
+    async def resolve(self, action: types.CodeAction) -> types.CodeAction:
+        return await self.client.code_action_resolve_async(action)
+
     async def command(self, name: str, *arguments: Any):
         return await self.client.workspace_execute_command_async(
             types.ExecuteCommandParams(command=name, arguments=list(arguments))
@@ -122,6 +137,7 @@ async def start_netz() -> Callable[..., Awaitable[NetzSession]]:
         root_uri: str | None = None,
         env: dict | None = None,
         stderr_path: Path | None = None,
+        show_document: bool = True,
     ) -> NetzSession:
         """Start and initialize a server; `stderr_path` collects the server's stderr in a file."""
         command = SERVER_COMMAND
@@ -136,7 +152,10 @@ async def start_netz() -> Callable[..., Awaitable[NetzSession]]:
             client.feature(method)(_recorder(session, method))
         capabilities = types.ClientCapabilities(
             general=types.GeneralClientCapabilities(position_encodings=position_encodings) if position_encodings else None,
-            window=types.WindowClientCapabilities(work_done_progress=True),
+            window=types.WindowClientCapabilities(
+                work_done_progress=True,
+                show_document=types.ShowDocumentClientCapabilities(support=True) if show_document else None,
+            ),
         )
         result = await client.initialize_session(
             types.InitializeParams(
@@ -173,7 +192,7 @@ async def wait_until(predicate: Callable[[], bool], timeout_s: float = 5.0, what
 
 
 def double_settings(double: OllamaDouble, **overrides) -> dict:
-    """Settings that point the server at the Ollama double, with no debounce."""
-    settings = {"backend": "ollama", "ollamaHost": double.url, "debounceMs": 0, "requestTimeoutS": 5}
+    """Settings that point the server at the Ollama double, with no debounce and no preloading."""
+    settings = {"backend": "ollama", "ollamaHost": double.url, "debounceMs": 0, "requestTimeoutS": 5, "preload": False}
     settings.update(overrides)
     return settings

@@ -48,6 +48,8 @@ class RealModelServer:
             "profileModels": {"fast": MODEL_ALIAS, "balanced": MODEL_ALIAS, "code": MODEL_ALIAS, "accurate": MODEL_ALIAS},
             "modelOptions": {MODEL_ALIAS: {"numCtx": CONTEXT_TOKENS, "numPredict": 64, "completionBudget": 1024, "codeActionBudget": 1536, "questionBudget": 1536}},
             "requestTimeoutS": 120,
+            # Greedy decoding, so the same holes give the same completions on every run.
+            "completionTemperature": 0,
             "debounceMs": 0,
         }
         settings.update(overrides)

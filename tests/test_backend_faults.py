@@ -37,7 +37,7 @@ class Backend:
             settings = {"backend": "ollama", "ollamaHost": self.double.url}
         else:
             settings = {"backend": "openai", "openaiBaseUrl": self.double.base_url}
-        settings.update({"debounceMs": 0, "requestTimeoutS": 5, "models": {"completion": MODEL}})
+        settings.update({"debounceMs": 0, "requestTimeoutS": 5, "preload": False, "models": {"completion": MODEL}})
         settings.update(overrides)
         return settings
 

@@ -73,7 +73,7 @@ class BackgroundClient:
         await client.initialize_session(
             types.InitializeParams(
                 capabilities=types.ClientCapabilities(),
-                initialization_options={"ollamaHost": self.double.url, "debounceMs": 0, "debugCommands": True},
+                initialization_options={"ollamaHost": self.double.url, "debounceMs": 0, "debugCommands": True, "preload": False},
             )
         )
         return client

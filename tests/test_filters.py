@@ -45,3 +45,19 @@ def test_blank_completion_is_dropped():
 def test_crlf_document_gets_crlf_completion():
     cursor = CursorText("def f():", "\r", "\r\n    pass\r\n")
     assert postprocess("\n    return 1", cursor) == "\r\n    return 1"
+
+
+def test_prefix_echo_removed():
+    # Real output from Qwen2.5-Coder-0.5B for a hole after `    return `.
+    cursor = CursorText("        return ", "", "\n")
+    assert postprocess("return res", cursor) == "res"
+
+
+def test_prefix_echo_of_whole_line_removed():
+    cursor = CursorText("    x = ", "", "\n")
+    assert postprocess("x = compute()", cursor) == "compute()"
+
+
+def test_similar_start_is_kept():
+    cursor = CursorText("    return ", "", "\n")
+    assert postprocess("returned_value", cursor) == "returned_value"

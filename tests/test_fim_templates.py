@@ -58,7 +58,8 @@ def test_codestral_puts_suffix_first():
 
 def test_codellama_spacing():
     prompt = template_for(ModelFamily.CODELLAMA).render(context())
-    assert prompt.startswith("<PRE> def add") and prompt.endswith(" <MID>")
+    assert prompt.startswith("<PRE> def add")
+    assert prompt.endswith(" <MID>")
 
 
 @pytest.mark.parametrize("family", [ModelFamily.DEEPSEEK, ModelFamily.QWEN, ModelFamily.CODELLAMA, ModelFamily.STARCODER2, ModelFamily.CODESTRAL])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from netz_lsp.privacy import is_private
+from netz_lsp.context.file_filter import FileFilter
 from tests.conftest import double_settings, wait_until
 
 # Paths relative to the workspace, each opened with its own marker string.
@@ -94,16 +94,16 @@ async def test_exclude_setting_applies_at_once(start_netz, ollama_double, tmp_pa
     assert len(ollama_double.requests_to("/api/generate")) == 1
 
 
-def test_is_private_rules(tmp_path):
+def test_file_filter_rules(tmp_path):
     make_workspace(tmp_path)
-    root = str(tmp_path)
+    rules = FileFilter(tmp_path, EXCLUDE)
     for relative in PRIVATE_FILES:
-        assert is_private((tmp_path / relative).as_uri(), EXCLUDE, root), relative
-    assert not is_private((tmp_path / "src/app.py").as_uri(), EXCLUDE, root)
-    assert not is_private("untitled:Untitled-1", EXCLUDE, root)
+        assert not rules.allows((tmp_path / relative).as_uri()), relative
+    assert rules.allows((tmp_path / "src/app.py").as_uri())
+    assert rules.allows("untitled:Untitled-1")
     # Outside the workspace only the fixed names and the exclude globs apply.
-    assert is_private("file:///elsewhere/.env.local", [], root)
-    assert not is_private("file:///elsewhere/build/generated.py", [], root)
+    assert not rules.allows("file:///elsewhere/.env.local")
+    assert rules.allows("file:///elsewhere/build/generated.py")
 
 
 async def test_default_logs_carry_no_source(start_netz, ollama_double, tmp_path):

@@ -15,6 +15,14 @@ EXIT_BACKEND_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
+def _workspace_root_of(path: Path) -> Path:
+    """Return the nearest folder above `path` with a `.git`, else the file's own folder."""
+    for folder in path.parents:
+        if (folder / ".git").exists():
+            return folder
+    return path.parent
+
+
 async def run_complete(arguments, settings_raw: dict) -> int:
     from netz_lsp.completion.service import CompletionService
 
@@ -29,7 +37,8 @@ async def run_complete(arguments, settings_raw: dict) -> int:
         return EXIT_BAD_INPUT
 
     runtime = build_runtime(settings_raw)
-    runtime.workspace_root = str(Path.cwd().resolve())
+    runtime.set_workspace_root(str(_workspace_root_of(path.resolve())))
+    runtime.scan_workspace()
     document = runtime.documents.open(path.resolve().as_uri(), text, language_id_for_path(path), 0)
     if arguments.line < 1 or arguments.line > document.line_count:
         print(f"error: --line {arguments.line} is outside the file (1..{document.line_count})", file=sys.stderr)

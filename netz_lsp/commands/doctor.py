@@ -77,7 +77,7 @@ async def run_doctor(arguments, settings_raw: dict) -> int:
 
 
 async def _fim_check(backend, model: str, family, turkish: bool) -> str:
-    """Describe whether the model's Ollama template accepts a suffix and NETZ knows its FIM tokens."""
+    """Describe whether the model's Ollama template accepts a suffix and whether NETZ has a FIM template for it."""
     try:
         shown = await backend.show(model)
     except BackendError as error:

@@ -12,7 +12,7 @@ from netz_lsp.backend.errors import FimNotSupported
 from netz_lsp.completion.cache import PromptCache, ShownSuggestions, prompt_key
 from netz_lsp.context.types import CompletionContext, ContextRequest
 from netz_lsp.context.window import cut_prefix, cut_suffix
-from netz_lsp.defaults import COMPLETION_TEMPERATURE, MAX_COMPLETION_LINE_CHARS
+from netz_lsp.defaults import MAX_COMPLETION_LINE_CHARS
 from netz_lsp.document.text_document import TextDocument
 from netz_lsp.postprocess.filters import CursorText, postprocess, stop_at_block_end
 from netz_lsp.privacy import uri_to_path
@@ -55,7 +55,7 @@ class CompletionService:
         settings = self.runtime.settings
         if not settings.completion_enabled:
             return False
-        if self.runtime.is_private(document.uri):
+        if not self.runtime.allows(document.uri):
             logger.info("[%s] no completion: the document is private or excluded", request_id)
             return False
         return True
@@ -97,8 +97,7 @@ class CompletionService:
             )
 
         limits = settings.limits_for(model)
-        # A prompt must leave room for the reply inside the fixed context window.
-        token_budget = min(limits.completion_budget, limits.num_ctx - limits.num_predict)
+        token_budget = settings.token_budget(model, "completion")
         estimator = self.runtime.estimators.for_model(model)
         context_request = ContextRequest(
             document=document,
@@ -126,7 +125,7 @@ class CompletionService:
             num_ctx=limits.num_ctx,
             num_predict=limits.num_predict,
             stop=template.stop,
-            temperature=COMPLETION_TEMPERATURE,
+            temperature=settings.completion_temperature,
             keep_alive=settings.keep_alive,
             request_id=request_id,
         )

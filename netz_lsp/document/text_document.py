@@ -99,6 +99,22 @@ class TextDocument:
         line_start = self._line_starts[line]
         return self._line_byte_starts[line] + utf8_length(self.text[line_start:char_index])
 
+    def char_offset_at_byte(self, byte_offset: int) -> int:
+        """Convert a UTF-8 byte offset to a string index; an offset inside a character rounds down."""
+        byte_offset = max(0, byte_offset)
+        line = bisect.bisect_right(self._line_byte_starts, byte_offset) - 1
+        line_start = self._line_starts[line]
+        line_end = self._line_starts[line + 1] if line + 1 < len(self._line_starts) else len(self.text)
+        column_bytes = byte_offset - self._line_byte_starts[line]
+        line_text = self.text[line_start:line_end]
+        if line_text.isascii():
+            return min(line_start + column_bytes, line_end)
+        encoded = line_text.encode("utf-8", "surrogatepass")[:column_bytes]
+        return line_start + len(encoded.decode("utf-8", "ignore"))
+
+    def line_of_byte(self, byte_offset: int) -> int:
+        return max(0, bisect.bisect_right(self._line_byte_starts, byte_offset) - 1)
+
     def point_at(self, char_index: int) -> tuple[int, int]:
         """Return the tree-sitter point `(row, utf8_column)` of a string index."""
         line = self.line_of(char_index)

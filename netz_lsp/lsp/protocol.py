@@ -22,7 +22,6 @@ logger = logging.getLogger(__name__)
 # A notification no handler listens to; `$/` methods are ignored without a warning.
 _REJECTED = "$/netz/rejectedRequest"
 
-
 class NetzProtocol(LanguageServerProtocol):
     def structure_message(self, data: dict[str, Any]):
         """Deserialize a message; answer an invalid request with a JSON-RPC error."""
@@ -54,6 +53,23 @@ class NetzProtocol(LanguageServerProtocol):
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
+
+    # Tasks of requests that `$/cancelRequest` must reach. pygls cancels the future of a
+    # request it runs directly, but `workspace/executeCommand` runs the command as a second,
+    # inner task that a cancel does not reach, so long commands register their task here.
+    @property
+    def cancellable_tasks(self) -> dict:
+        if not hasattr(self, "_cancellable_tasks"):
+            self._cancellable_tasks = {}
+        return self._cancellable_tasks
+
+    def _handle_cancel_notification(self, msg_id):
+        task = self.cancellable_tasks.pop(msg_id, None)
+        if task is not None:
+            logger.info("cancelling request %s", msg_id)
+            task.cancel()
+        super()._handle_cancel_notification(msg_id)
+
 
 
 def _reasons(error: JsonRpcException) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from typing import Any
@@ -15,11 +16,14 @@ from netz_lsp.completion.scheduler import CompletionScheduler
 from netz_lsp.completion.service import CompletionService
 from netz_lsp.document.positions import PositionEncoding
 from netz_lsp.i18n import message
+from netz_lsp.lsp import actions, ask, profiles
 from netz_lsp.lsp.protocol import NetzProtocol
 from netz_lsp.logging_setup import set_level
 from netz_lsp.lsp.reporter import FailureReporter
 from netz_lsp.privacy import uri_to_path
 from netz_lsp.runtime import Runtime
+from netz_lsp.selection.lifecycle import ModelKeeper
+from netz_lsp.selection.router import Route
 from netz_lsp.settings import SettingError
 
 logger = logging.getLogger(__name__)
@@ -42,6 +46,18 @@ class NetzLanguageServer(LanguageServer):
         self.backend_reachable: bool | None = None
         self._request_ids = itertools.count(1)
         self._pending_setting_errors: list[SettingError] = []
+        self.models = ModelKeeper(self.runtime, self.send_status)
+        # Why the last question or code action went to its model, for `netz/status`.
+        self.last_reason = ""
+        # Strong references to fire-and-forget tasks, which asyncio would otherwise collect.
+        self.background_tasks: set[asyncio.Task] = set()
+
+    def spawn(self, coroutine) -> asyncio.Task:
+        """Run `coroutine` in the background, keeping a reference until it finishes."""
+        task = asyncio.ensure_future(coroutine)
+        self.background_tasks.add(task)
+        task.add_done_callback(self.background_tasks.discard)
+        return task
 
     def next_request_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._request_ids)}"
@@ -62,6 +78,12 @@ class NetzLanguageServer(LanguageServer):
             self.backend_reachable = reachable
             self.send_status()
 
+    def note_route(self, route: Route) -> None:
+        logger.info("routed to %s: %s", route.model, route.rule)
+        if route.reason != self.last_reason:
+            self.last_reason = route.reason
+            self.send_status()
+
     def status(self) -> dict[str, Any]:
         settings = self.runtime.settings
         return {
@@ -74,8 +96,8 @@ class NetzLanguageServer(LanguageServer):
             "backend": settings.backend,
             "host": settings.backend_host(),
             "reachable": self.backend_reachable,
-            "loadedModels": [],
-            "reason": "",
+            "loadedModels": list(self.models.loaded),
+            "reason": self.last_reason,
         }
 
     def send_status(self) -> None:
@@ -95,8 +117,8 @@ def create_server() -> NetzLanguageServer:
     def on_initialize(params: types.InitializeParams) -> None:
         """Read the client's locale, position encoding, workspace and initial settings."""
         runtime.client_locale = params.locale
-        runtime.workspace_root = _workspace_root(params)
         server._pending_setting_errors = runtime.apply_settings(params.initialization_options)
+        runtime.set_workspace_root(_workspace_root(params))
 
     @server.feature(types.INITIALIZED)
     def on_initialized(params: types.InitializedParams) -> None:
@@ -107,16 +129,21 @@ def create_server() -> NetzLanguageServer:
         server._pending_setting_errors = []
         _log_backend_host(server)
         server.send_status()
+        server.spawn(_scan_workspace(runtime))
+        profiles.start_preload(server)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(params: types.DidChangeConfigurationParams) -> None:
         """Apply new settings; invalid values are reported and the old ones kept."""
         old_host = runtime.settings.backend_host()
+        old_warm_models = server.models.warm_order()
         server.report_setting_errors(runtime.apply_settings(params.settings))
         if runtime.settings.backend_host() != old_host:
             _log_backend_host(server)
             server.backend_reachable = None
         server.send_status()
+        if server.models.warm_order() != old_warm_models or runtime.settings.backend_host() != old_host:
+            profiles.start_preload(server)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def on_open(params: types.DidOpenTextDocumentParams) -> None:
@@ -140,6 +167,28 @@ def create_server() -> NetzLanguageServer:
         server.scheduler.supersede(params.text_document.uri)
         server.completions.shown.forget(params.text_document.uri)
         runtime.documents.close(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def on_save(params: types.DidSaveTextDocumentParams) -> None:
+        """Re-index a saved file so other files' prompts see its new definitions."""
+        document = runtime.documents.get(params.text_document.uri)
+        if runtime.workspace_index is not None and document is not None:
+            runtime.workspace_index.update_file(uri_to_path(document.uri), document.text)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def on_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
+        """Follow files changed on disk outside the editor (checkouts, generators)."""
+        index = runtime.workspace_index
+        if index is None:
+            return
+        for event in params.changes:
+            path = uri_to_path(event.uri)
+            if path.endswith("/.gitignore"):
+                index.file_filter.forget_gitignore(path.rsplit("/", 1)[0])
+            elif event.type == types.FileChangeType.Deleted:
+                index.remove_file(path)
+            else:
+                index.update_file(path)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def on_inline_completion(params: types.InlineCompletionParams) -> types.InlineCompletionList | None:
@@ -175,8 +224,9 @@ def create_server() -> NetzLanguageServer:
         return _completion_list(document, result.cursor_char, result.text, runtime.position_encoding)
 
     @server.command("netz.status")
-    def on_status_command(*arguments: Any) -> dict[str, Any]:
-        """Return the status object that `netz/status` also sends."""
+    async def on_status_command(*arguments: Any) -> dict[str, Any]:
+        """Return the status object that `netz/status` also sends, with the loaded models read again."""
+        await server.models.refresh()
         return server.status()
 
     @server.command(DEBUG_DOCUMENT_TEXT)
@@ -194,6 +244,10 @@ def create_server() -> NetzLanguageServer:
         """Return counters of generations, cache hits and superseded requests."""
         _require_debug_commands(runtime)
         return debug_stats(server)
+
+    actions.register(server)
+    ask.register(server)
+    profiles.register(server)
 
     @server.feature(types.SHUTDOWN)
     async def on_shutdown(params: Any = None) -> None:
@@ -226,6 +280,12 @@ def debug_stats(server: NetzLanguageServer) -> dict[str, Any]:
         "superseded": server.scheduler.superseded_count,
         "openDocuments": len(server.runtime.documents),
     }
+
+async def _scan_workspace(runtime: Runtime) -> None:
+    try:
+        await asyncio.to_thread(runtime.scan_workspace)
+    except Exception:  # noqa: BLE001 - completions still work with open documents only
+        logger.exception("indexing the workspace at %s failed", runtime.workspace_root)
 
 
 def _workspace_root(params: types.InitializeParams) -> str | None:

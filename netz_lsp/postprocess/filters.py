@@ -49,10 +49,10 @@ def _indent_width(line: str) -> int:
 def stop_at_block_end(completion: str, cursor: CursorText) -> str:
     """Keep a multi-line completion inside the block where it starts.
 
-    The first line continues the cursor's line. Later lines stop at the first non-blank line
-    indented less than the cursor's line, or, when the completed line opens no new block,
-    at the first line indented the same as the cursor's line, except a line made only of
-    closing brackets, which closes the block the completion opened.
+    The first line continues the cursor's line. A later line ends the completion when it is
+    indented less than the cursor's line. When the completed line opens a block (ends with
+    `:` or `{`), a line at the cursor's own indentation also ends it, unless the line is
+    made only of closing brackets and so closes that block.
     """
     lines = completion.split("\n")
     if len(lines) == 1:
@@ -107,8 +107,24 @@ def trim_suffix_overlap(completion: str, cursor: CursorText) -> str:
     return completion
 
 
+def strip_prefix_echo(completion: str, cursor: CursorText) -> str:
+    """Remove a repeat of the words just before the cursor at the start of the completion.
+
+    Small models asked to continue `    return ` often start with `return ` again. Only a
+    repeat of the whole trimmed line, or of its last word when the cursor follows a space,
+    is removed, so a completion that merely begins with the same letters is kept.
+    """
+    typed = cursor.line_prefix.strip()
+    if not typed or not cursor.line_prefix.endswith((" ", "\t")):
+        return completion
+    for echo in (typed, typed.split()[-1]):
+        if completion.startswith(echo + " ") or completion == echo:
+            return completion[len(echo) :].lstrip(" ")
+    return completion
+
+
 def drop_repeated_previous_line(completion: str, cursor: CursorText) -> str:
-    """Drop a completion that only rewrites what the cursor's line already says."""
+    """Drop a completion that only repeats the text already on the cursor's line."""
     if completion.strip() and cursor.line_prefix.strip() and completion.strip() == cursor.line_prefix.strip():
         return ""
     return completion
@@ -121,6 +137,7 @@ def drop_blank(completion: str, cursor: CursorText) -> str:
 
 FILTERS = (
     strip_special_tokens,
+    strip_prefix_echo,
     stop_at_block_end,
     trim_suffix_overlap,
     drop_repeated_previous_line,

@@ -79,8 +79,10 @@ class OllamaDouble:
 
     Public attributes that tests may set: `responder`, `chunk_delay_s`,
     `chunk_chars`, `load_delay_s`, `max_loaded`, `default_num_ctx`,
-    `default_keep_alive_s`, `version`, `registry_specs` (specs used by /api/pull)
-    and `registry_missing` (names /api/pull reports as missing).
+    `default_keep_alive_s`, `version`, `registry_specs` (specs used by /api/pull),
+    `registry_missing` (names /api/pull reports as missing) and `final_stats`
+    (fields such as `eval_duration` that replace the computed statistics in every
+    final generate and chat line).
     """
 
     def __init__(self, models: Optional[Iterable[ModelSpec | str]] = None, port: int = 0) -> None:
@@ -94,6 +96,7 @@ class OllamaDouble:
         self.version = OLLAMA_VERSION
         self.registry_specs: dict[str, ModelSpec] = {}
         self.registry_missing: set[str] = set()
+        self.final_stats: dict[str, int] = {}
 
         self._lock = threading.RLock()
         self._installed: dict[str, tuple[ModelSpec, datetime]] = {}

@@ -560,6 +560,7 @@ class Generation:
                 "eval_duration": eval_ns,
             }
         )
+        final.update(self.double.final_stats)
         if stream:
             writer.send_line(final, final=True)
         else:

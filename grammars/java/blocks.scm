@@ -1,0 +1,5 @@
+(program (_) @statement)
+(block (_) @statement)
+(class_body (_) @statement)
+(interface_body (_) @statement)
+(constructor_body (_) @statement)

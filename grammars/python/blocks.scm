@@ -1,0 +1,2 @@
+(module (_) @statement)
+(block (_) @statement)

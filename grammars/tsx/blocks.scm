@@ -1,0 +1,5 @@
+(program (_) @statement)
+(statement_block (_) @statement)
+(class_body (_) @statement)
+(interface_body (_) @statement)
+(switch_case (_) @statement)

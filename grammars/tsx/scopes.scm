@@ -1,0 +1,10 @@
+(function_declaration body: (statement_block) @body) @scope
+(generator_function_declaration body: (statement_block) @body) @scope
+(class_declaration body: (class_body) @body) @scope
+(abstract_class_declaration body: (class_body) @body) @scope
+(interface_declaration body: (_) @body) @scope
+(enum_declaration body: (enum_body) @body) @scope
+(method_definition body: (statement_block) @body) @scope
+(arrow_function body: (statement_block) @body) @scope
+(function_expression body: (statement_block) @body) @scope
+(internal_module body: (statement_block) @body) @scope

@@ -1,0 +1,3 @@
+(identifier) @reference
+(property_identifier) @reference
+(type_identifier) @reference

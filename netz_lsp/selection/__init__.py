@@ -1,0 +1,1 @@
+"""Model selection: routing requests to models and the models Ollama keeps loaded."""

@@ -1,0 +1,1 @@
+"""Syntax trees per open document, behind one adapter over py-tree-sitter."""

@@ -1,0 +1,1 @@
+"""A small shop used as the workspace of the editor tests."""
