@@ -80,6 +80,8 @@ class Settings(_SettingsModel):
     exclude: list[str] = Field(default_factory=list)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_prompts: bool = False
+    # Enables `netz.debug.*` commands that return document text; meant for tests only.
+    debug_commands: bool = False
     locale: str | None = None
 
     @field_validator("ollama_host", "openai_base_url")

@@ -53,6 +53,17 @@ class NetzSession:
         self.client = client
         self.notifications: dict[str, list[Any]] = {}
         self.capabilities: types.ServerCapabilities | None = None
+        self.stopped = False
+
+    async def stop(self) -> None:
+        """Shut the server down the way an editor does: `shutdown`, then `exit`."""
+        if self.stopped:
+            return
+        self.stopped = True
+        try:
+            await self.client.shutdown_session()
+        finally:
+            await self.client.stop()
 
     @property
     def messages(self) -> list[types.ShowMessageParams]:
@@ -119,8 +130,22 @@ async def start_netz() -> Callable[..., Awaitable[NetzSession]]:
     """Return a factory that starts `netz-lsp` with settings and a locale; stops them all after the test."""
     sessions: list[NetzSession] = []
 
-    async def start(settings: dict | None = None, locale: str = "en", position_encodings: list[str] | None = None, root_uri: str | None = None, env: dict | None = None, show_document: bool = True) -> NetzSession:
-        config = ClientServerConfig(server_command=SERVER_COMMAND, server_env=server_env(**(env or {})))
+    async def start(
+        settings: dict | None = None,
+        locale: str = "en",
+        position_encodings: list[str] | None = None,
+        root_uri: str | None = None,
+        env: dict | None = None,
+        stderr_path: Path | None = None,
+        show_document: bool = True,
+    ) -> NetzSession:
+        """Start and initialize a server; `stderr_path` collects the server's stderr in a file."""
+        command = SERVER_COMMAND
+        extra_env = dict(env or {})
+        if stderr_path is not None:
+            command = ["sh", "-c", 'exec "$0" "$@" 2>>"$NETZ_TEST_STDERR"', *SERVER_COMMAND]
+            extra_env["NETZ_TEST_STDERR"] = str(stderr_path)
+        config = ClientServerConfig(server_command=command, server_env=server_env(**extra_env))
         client = await config.start()
         session = NetzSession(client)
         for method in ("netz/status", "netz/answer"):
@@ -146,10 +171,7 @@ async def start_netz() -> Callable[..., Awaitable[NetzSession]]:
 
     yield start
     for session in sessions:
-        try:
-            await session.client.shutdown_session()
-        finally:
-            await session.client.stop()
+        await session.stop()
 
 
 def _recorder(session: NetzSession, method: str):

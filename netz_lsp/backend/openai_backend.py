@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from typing import Any, AsyncIterator
 
 import openai
@@ -93,7 +94,9 @@ class OpenAICompatibleBackend:
             stream = await call
             finish_reason = None
             usage = None
+            events = 0
             async for event in stream:
+                events += 1
                 choices = getattr(event, "choices", None) or []
                 if getattr(event, "usage", None) is not None:
                     usage = event.usage
@@ -102,6 +105,9 @@ class OpenAICompatibleBackend:
                     finish_reason = getattr(choice, "finish_reason", None) or finish_reason
                     if text:
                         yield GenerationChunk(text=text)
+            if events == 0:
+                # A streamed reply has at least one event; an empty body is a broken server.
+                raise MalformedStream("the server ended the stream without sending any event", backend=self.name, host=self.host, model=model)
             yield GenerationChunk(text="", done=True, stats=_stats(usage, finish_reason))
         except BackendError:
             raise
@@ -137,9 +143,16 @@ class OpenAICompatibleBackend:
 
 
 def _looks_like_connect_failure(error: BaseException) -> bool:
+    """Return True when the connection could not be opened at all.
+
+    A reset or a closed connection after it opened (`ConnectionResetError`, httpx's
+    `ReadError` or `RemoteProtocolError`) is a broken stream, not an unreachable server.
+    """
     cause = error.__cause__
     while cause is not None:
-        if isinstance(cause, (ConnectionRefusedError, OSError)) and not isinstance(cause, TimeoutError):
+        if isinstance(cause, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+            return False
+        if isinstance(cause, (ConnectionRefusedError, socket.gaierror)):
             return True
         if "ConnectError" in type(cause).__name__:
             return True

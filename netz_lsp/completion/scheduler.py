@@ -60,6 +60,14 @@ class CompletionScheduler:
             if self._latest_ticket.get(key) == ticket:
                 del self._latest_ticket[key]
 
+    def supersede(self, key: str) -> None:
+        """Drop the request waiting or running for `key`, e.g. because a cached answer replaced it."""
+        self._latest_ticket.pop(key, None)
+        previous = self._running.pop(key, None)
+        if previous is not None and not previous.done():
+            self.superseded_count += 1
+            previous.cancel()
+
     def cancel_all(self) -> None:
         for task in self._running.values():
             task.cancel()

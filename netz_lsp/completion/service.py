@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from netz_lsp.backend.base import GenerationRequest
 from netz_lsp.backend.errors import FimNotSupported
+from netz_lsp.completion.cache import PromptCache, ShownSuggestions, prompt_key
 from netz_lsp.context.types import CompletionContext, ContextRequest
 from netz_lsp.context.window import cut_prefix, cut_suffix
 from netz_lsp.defaults import MAX_COMPLETION_LINE_CHARS
@@ -43,14 +44,37 @@ class PreparedPrompt:
 class CompletionService:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
+        self.prompt_cache = PromptCache()
+        self.shown = ShownSuggestions()
+        # Counts of generations sent to the backend and of generations that ran to the end.
+        self.generations_started = 0
+        self.generations_finished = 0
+
+    def may_complete(self, document: TextDocument, request_id: str) -> bool:
+        """Return False when completions are off or the document is private or excluded."""
+        settings = self.runtime.settings
+        if not settings.completion_enabled:
+            return False
+        if not self.runtime.allows(document.uri):
+            logger.info("[%s] no completion: the document is private or excluded", request_id)
+            return False
+        return True
+
+    def continue_shown(self, document: TextDocument, cursor_char: int, request_id: str) -> CompletionResult | None:
+        """Return the rest of a suggestion the user is typing through, without a model call."""
+        if not self.may_complete(document, request_id):
+            return None
+        model = self.runtime.settings.models.completion
+        rest = self.shown.continuation(document, cursor_char, model)
+        if rest is None:
+            return None
+        logger.info("[%s] reusing the suggestion shown before (%d chars left)", request_id, len(rest))
+        return CompletionResult(text=rest, cursor_char=cursor_char, model=model, prompt_chars=0, prompt_tokens=None)
 
     def prepare(self, document: TextDocument, cursor_char: int, request_id: str) -> PreparedPrompt | None:
         """Build the prompt for a cursor position, or None when no completion should be asked."""
         settings = self.runtime.settings
-        if not settings.completion_enabled:
-            return None
-        if not self.runtime.allows(document.uri):
-            logger.info("[%s] no completion: the document is private or excluded", request_id)
+        if not self.may_complete(document, request_id):
             return None
 
         cursor_char = max(0, min(cursor_char, len(document.text)))
@@ -83,8 +107,12 @@ class CompletionService:
             file_path=_relative_path(document.uri, self.runtime.workspace_root),
         )
         context = self.runtime.context_builder.build(context_request)
+        if "\x00" in context.prefix or "\x00" in context.suffix:
+            logger.info("[%s] no completion: NUL characters near the cursor, the content looks binary", request_id)
+            return None
         prompt = template.render(context, repo_name=_repo_name(self.runtime.workspace_root))
         prompt = _fit_prompt(prompt, context, template, token_budget, estimator)
+        prompt = replace_lone_surrogates(prompt)
 
         cursor = CursorText(
             line_prefix=document.text[line_start:cursor_char],
@@ -111,6 +139,7 @@ class CompletionService:
         started_at = time.perf_counter()
         raw_text = ""
         prompt_tokens = None
+        self.generations_started += 1
         async with aclosing(self.runtime.backend.generate(request)) as stream:
             async for chunk in stream:
                 raw_text += chunk.text
@@ -121,6 +150,7 @@ class CompletionService:
                 if "\n" in chunk.text and _block_is_complete(raw_text, prepared.cursor):
                     logger.debug("[%s] block complete; closing the stream early", request.request_id)
                     break
+        self.generations_finished += 1
         if prompt_tokens:
             self.runtime.estimators.for_model(request.model).observe(len(request.prompt), prompt_tokens)
         logger.info(
@@ -138,10 +168,25 @@ class CompletionService:
         prepared = self.prepare(document, cursor_char, request_id)
         if prepared is None:
             return None
-        raw_text, prompt_tokens = await self.generate(prepared)
-        text = postprocess(raw_text, prepared.cursor)
+        key = prompt_key(prepared.request)
+        text = self.prompt_cache.get(key)
+        prompt_tokens = None
+        if text is not None:
+            logger.info("[%s] reusing the completion of an identical prompt", request_id)
+        else:
+            raw_text, prompt_tokens = await self.generate(prepared)
+            text = postprocess(raw_text, prepared.cursor)
+            self.prompt_cache.put(key, text)
         if not text:
             return None
+        self.shown.remember(
+            document,
+            cursor_char,
+            prepared.request.model,
+            prefix_chars=len(prepared.context.prefix),
+            suffix_chars=len(prepared.context.suffix),
+            text=text,
+        )
         return CompletionResult(
             text=text,
             cursor_char=cursor_char,
@@ -149,6 +194,17 @@ class CompletionService:
             prompt_chars=len(prepared.request.prompt),
             prompt_tokens=prompt_tokens,
         )
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """Replace lone UTF-16 surrogates (valid in JSON, not in UTF-8) with U+FFFD.
+
+    A client may send them inside document text; an HTTP client cannot encode them, so the
+    prompt would fail to send.
+    """
+    if text.isascii():
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def _block_is_complete(raw_text: str, cursor: CursorText) -> bool:

@@ -6,13 +6,14 @@ Three rules, checked in this order:
    file name, case-insensitively).
 2. Files matching a glob in the `exclude` setting (gitignore syntax, relative to the
    workspace root) are skipped.
-3. Files ignored by `.gitignore` files in the workspace (the root one and nested ones) are
-   skipped, as are version-control and dependency folders such as `.git` and `node_modules`.
+3. Files ignored by `.gitignore` or `.netzignore` files in the workspace (the root one and
+   nested ones) are skipped, as are version-control and dependency folders such as `.git` and `node_modules`.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import threading
 from pathlib import Path
@@ -20,6 +21,12 @@ from pathlib import Path
 import pathspec
 
 from netz_lsp.privacy import ALWAYS_PRIVATE_NAMES, uri_to_path
+
+logger = logging.getLogger(__name__)
+
+# Ignore files read in every folder from the root down, in this order. `.netzignore` uses
+# gitignore syntax, so it hides files from prompts without changing what git tracks.
+IGNORE_FILE_NAMES = (".gitignore", ".netzignore")
 
 PRIVATE_NAME_PATTERNS: tuple[str, ...] = tuple(dict.fromkeys((".env*", *ALWAYS_PRIVATE_NAMES)))
 
@@ -41,7 +48,8 @@ class FileFilter:
     def __init__(self, root: str | Path | None, exclude: list[str] | tuple[str, ...] = ()):
         self.root = Path(root).resolve() if root else None
         self._exclude = pathspec.GitIgnoreSpec.from_lines(list(exclude))
-        self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        # Per folder: the (mtime, size) of each ignore file and the rules compiled from them.
+        self._gitignores: dict[Path, tuple[tuple, pathspec.GitIgnoreSpec | None]] = {}
         self._lock = threading.Lock()
 
     def set_exclude(self, exclude: list[str] | tuple[str, ...]) -> None:
@@ -97,15 +105,30 @@ class FileFilter:
         return ignored
 
     def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+        """Return the rules of `directory`'s ignore files, reread when one of them changed."""
+        signature = tuple(_file_signature(directory / name) for name in IGNORE_FILE_NAMES)
         with self._lock:
-            if directory in self._gitignores:
-                return self._gitignores[directory]
-        gitignore = directory / ".gitignore"
-        spec = None
-        try:
-            spec = pathspec.GitIgnoreSpec.from_lines(gitignore.read_text(encoding="utf-8", errors="replace").splitlines())
-        except OSError:
-            spec = None
+            cached = self._gitignores.get(directory)
+            if cached is not None and cached[0] == signature:
+                return cached[1]
+        lines: list[str] = []
+        for name, file_signature in zip(IGNORE_FILE_NAMES, signature):
+            if file_signature is None:
+                continue
+            try:
+                lines.extend((directory / name).read_text(encoding="utf-8", errors="replace").splitlines())
+            except OSError as error:
+                logger.warning("cannot read ignore file %s: %s", directory / name, error)
+        spec = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
         with self._lock:
-            self._gitignores[directory] = spec
+            self._gitignores[directory] = (signature, spec)
         return spec
+
+
+def _file_signature(path: Path) -> tuple[int, int] | None:
+    """Return the mtime and size of `path`, or None when it does not exist."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)

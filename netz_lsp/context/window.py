@@ -45,12 +45,13 @@ class LineWindowBuilder:
         cursor = max(0, min(request.cursor_char, len(text)))
         max_chars = request.estimator.max_chars(request.token_budget)
 
-        suffix_text = text[cursor:]
+        # Slice one character more than each window can keep, so that the cut functions still
+        # see the text was longer, without copying the whole of a large document.
         suffix_max_chars = int(max_chars * (1 - self.prefix_share))
-        suffix = cut_suffix(suffix_text, suffix_max_chars)
+        suffix = cut_suffix(text[cursor : cursor + suffix_max_chars + 1], suffix_max_chars)
         # Budget the suffix does not use goes to the prefix.
         prefix_max_chars = max_chars - len(suffix)
-        prefix = cut_prefix(text[:cursor], prefix_max_chars)
+        prefix = cut_prefix(text[max(0, cursor - prefix_max_chars - 1) : cursor], prefix_max_chars)
 
         return CompletionContext(
             prefix=prefix,

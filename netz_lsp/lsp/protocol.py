@@ -2,19 +2,43 @@
 
 pygls keeps its own copy of every document; NETZ keeps one too (with byte offsets for the
 syntax trees), so the built-in copy is skipped to hold each text once.
+
+It also answers requests whose params fail validation (a negative line, a string where a
+number belongs). pygls 2.1 logs and drops such a request, so the client would wait forever.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from cattrs import transform_error
 from lsprotocol import types
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.exceptions import JsonRpcException
+from pygls.protocol import JsonRPCNotification, LanguageServerProtocol, lsp_method
 
 logger = logging.getLogger(__name__)
 
+# A notification no handler listens to; `$/` methods are ignored without a warning.
+_REJECTED = "$/netz/rejectedRequest"
 
 class NetzProtocol(LanguageServerProtocol):
+    def structure_message(self, data: dict[str, Any]):
+        """Deserialize a message; answer an invalid request with a JSON-RPC error."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if not (isinstance(data, dict) and "id" in data and "method" in data):
+                logger.warning("dropped an invalid %s notification: %s", data.get("method"), _reasons(error))
+                raise
+            reason = _reasons(error)
+            logger.warning("rejected request %s (%s): %s", data["id"], data["method"], reason)
+            self._send_response(
+                data["id"],
+                error=types.ResponseError(code=error.code, message=f"invalid params for {data['method']}: {reason}"),
+            )
+            return JsonRPCNotification(method=_REJECTED, params=None, jsonrpc="2.0")
+
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
@@ -45,3 +69,14 @@ class NetzProtocol(LanguageServerProtocol):
             logger.info("cancelling request %s", msg_id)
             task.cancel()
         super()._handle_cancel_notification(msg_id)
+
+
+
+def _reasons(error: JsonRpcException) -> str:
+    cause = error.__cause__
+    if cause is None:
+        return str(error)
+    try:
+        return "; ".join(transform_error(cause))
+    except Exception:  # noqa: BLE001 - describing the error must not raise a second one
+        return str(cause)

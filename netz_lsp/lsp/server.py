@@ -18,6 +18,7 @@ from netz_lsp.document.positions import PositionEncoding
 from netz_lsp.i18n import message
 from netz_lsp.lsp import actions, ask, profiles
 from netz_lsp.lsp.protocol import NetzProtocol
+from netz_lsp.logging_setup import set_level
 from netz_lsp.lsp.reporter import FailureReporter
 from netz_lsp.privacy import uri_to_path
 from netz_lsp.runtime import Runtime
@@ -28,6 +29,8 @@ from netz_lsp.settings import SettingError
 logger = logging.getLogger(__name__)
 
 STATUS_NOTIFICATION = "netz/status"
+DEBUG_DOCUMENT_TEXT = "netz.debug.documentText"
+DEBUG_STATS = "netz.debug.stats"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
@@ -108,6 +111,7 @@ def create_server() -> NetzLanguageServer:
     """Build a fresh server with every feature registered."""
     server = NetzLanguageServer()
     runtime = server.runtime
+    runtime.on_settings_changed.append(lambda settings: set_level(settings.log_level))
 
     @server.feature(types.INITIALIZE)
     def on_initialize(params: types.InitializeParams) -> None:
@@ -160,6 +164,8 @@ def create_server() -> NetzLanguageServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def on_close(params: types.DidCloseTextDocumentParams) -> None:
+        server.scheduler.supersede(params.text_document.uri)
+        server.completions.shown.forget(params.text_document.uri)
         runtime.documents.close(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
@@ -194,6 +200,11 @@ def create_server() -> NetzLanguageServer:
             return None
         position = params.position
         cursor_char = document.offset_at(position.line, position.character, runtime.position_encoding)
+        shown = server.completions.continue_shown(document, cursor_char, request_id)
+        if shown is not None:
+            # The user typed into the suggestion on screen, so older requests are stale.
+            server.scheduler.supersede(document.uri)
+            return _completion_list(document, shown.cursor_char, shown.text, runtime.position_encoding)
         invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
         debounce_ms = 0 if invoked else runtime.settings.debounce_ms
 
@@ -210,16 +221,29 @@ def create_server() -> NetzLanguageServer:
         server.mark_backend(True)
         if result is None:
             return None
-        line, column = document.position_at(result.cursor_char, runtime.position_encoding)
-        cursor = types.Position(line=line, character=column)
-        item = types.InlineCompletionItem(insert_text=result.text, range=types.Range(start=cursor, end=cursor))
-        return types.InlineCompletionList(items=[item])
+        return _completion_list(document, result.cursor_char, result.text, runtime.position_encoding)
 
     @server.command("netz.status")
     async def on_status_command(*arguments: Any) -> dict[str, Any]:
         """Return the status object that `netz/status` also sends, with the loaded models read again."""
         await server.models.refresh()
         return server.status()
+
+    @server.command(DEBUG_DOCUMENT_TEXT)
+    def on_debug_document_text(*arguments: Any) -> dict[str, Any] | None:
+        """Return the server's copy of a document; only with the `debugCommands` setting."""
+        _require_debug_commands(runtime)
+        uri = arguments[0] if arguments else None
+        document = runtime.documents.get(uri) if isinstance(uri, str) else None
+        if document is None:
+            return None
+        return {"uri": document.uri, "version": document.version, "text": document.text}
+
+    @server.command(DEBUG_STATS)
+    def on_debug_stats(*arguments: Any) -> dict[str, Any]:
+        """Return counters of generations, cache hits and superseded requests."""
+        _require_debug_commands(runtime)
+        return debug_stats(server)
 
     actions.register(server)
     ask.register(server)
@@ -232,6 +256,30 @@ def create_server() -> NetzLanguageServer:
 
     return server
 
+
+def _completion_list(document, cursor_char: int, text: str, encoding: PositionEncoding) -> types.InlineCompletionList:
+    line, column = document.position_at(cursor_char, encoding)
+    cursor = types.Position(line=line, character=column)
+    item = types.InlineCompletionItem(insert_text=text, range=types.Range(start=cursor, end=cursor))
+    return types.InlineCompletionList(items=[item])
+
+
+def _require_debug_commands(runtime: Runtime) -> None:
+    if not runtime.settings.debug_commands:
+        raise PermissionError("netz.debug.* commands are disabled; set netz.debugCommands to true in tests")
+
+
+def debug_stats(server: NetzLanguageServer) -> dict[str, Any]:
+    completions = server.completions
+    return {
+        "generationsStarted": completions.generations_started,
+        "generationsFinished": completions.generations_finished,
+        "promptCacheHits": completions.prompt_cache.hits,
+        "promptCacheEntries": len(completions.prompt_cache),
+        "shownSuggestionHits": completions.shown.hits,
+        "superseded": server.scheduler.superseded_count,
+        "openDocuments": len(server.runtime.documents),
+    }
 
 async def _scan_workspace(runtime: Runtime) -> None:
     try:
