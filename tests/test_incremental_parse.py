@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from netz_lsp.document.text_document import TextDocument
 from netz_lsp.syntax.adapter import SyntaxTree
-from netz_lsp.syntax.document_syntax import SyntaxIndex
+from netz_lsp.syntax.document_syntax import SyntaxIndex, merge_byte_edits
 from netz_lsp.syntax.outline import Outline
 from netz_lsp.syntax.queries import queries_for
 
@@ -86,3 +86,17 @@ def test_replace_all_reparses():
     index.on_change(document, edit)
     names = [entry.name for entry in index.get(document.uri).outline.definitions]
     assert names == ["f"]
+
+
+@given(st.binary(max_size=40), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60), st.binary(max_size=6)), min_size=1, max_size=8))
+@settings(max_examples=500, deadline=None)
+def test_merged_edits_equal_one_edit(original, raw_edits):
+    current = original
+    pending = None
+    for first, second, inserted in raw_edits:
+        start_byte = min(first, second, len(current))
+        old_end_byte = min(max(first, second), len(current))
+        current = current[:start_byte] + inserted + current[old_end_byte:]
+        pending = merge_byte_edits(pending, start_byte, old_end_byte, start_byte + len(inserted))
+    start_byte, old_end_byte, new_end_byte = pending
+    assert original[:start_byte] + current[start_byte:new_end_byte] + original[old_end_byte:] == current

@@ -1,8 +1,9 @@
 """Syntax trees of the open documents, kept in step with their text.
 
 The LSP layer calls `SyntaxIndex.on_open`, `on_change` and `on_close` from its didOpen,
-didChange and didClose handlers. Each change edits the old tree and re-parses with it, so a
-keystroke in a 10,000-line file costs about a millisecond instead of a full parse.
+didChange and didClose handlers. A change only edits the tree's byte offsets; the re-parse
+waits until a request reads the syntax (`SyntaxIndex.get`), so a burst of keystrokes costs one
+incremental parse instead of one per keystroke.
 """
 
 from __future__ import annotations
@@ -45,6 +46,28 @@ def too_large_to_parse(text: str) -> bool:
     return False
 
 
+def merge_byte_edits(
+    pending: tuple[int, int, int] | None, start_byte: int, old_end_byte: int, new_end_byte: int
+) -> tuple[int, int, int]:
+    """Merge a new edit into the pending range, keeping it one `(start, old_end, new_end)` edit.
+
+    `start` is the same in the parsed and the current text because nothing before it changed.
+    `old_end` is in the parsed text and `new_end` in the current one, so the merged range is a
+    single edit that turns the parsed text into the current text.
+    """
+    if pending is None:
+        return start_byte, old_end_byte, new_end_byte
+    merged_start, merged_old_end, merged_new_end = pending
+    if old_end_byte > merged_new_end:
+        # The edit reaches past the merged range: extend it, mapping the edit's end back
+        # into the parsed text by the constant offset that holds after the range.
+        merged_old_end += old_end_byte - merged_new_end
+        merged_new_end = new_end_byte
+    else:
+        merged_new_end = max(merged_new_end + new_end_byte - old_end_byte, new_end_byte)
+    return min(merged_start, start_byte), merged_old_end, merged_new_end
+
+
 class DocumentSyntax:
     """The syntax tree and outline of one document in a supported language."""
 
@@ -59,20 +82,32 @@ class DocumentSyntax:
         # The text object this tree was parsed from; the builder checks it to detect staleness.
         self.text = document.text
         self.lock = threading.RLock()
+        # Edits applied to the tree but not yet parsed, merged into one byte range:
+        # (start, old_end in the parsed text, new_end in the current text).
+        self._pending_edit: tuple[int, int, int] | None = None
 
     def apply(self, edit: TextEdit) -> None:
-        """Edit the tree by `edit`, already applied to the document text, and re-parse."""
+        """Move the tree's offsets by `edit`, already applied to the text; `refresh` parses."""
         with self.lock:
             self.tree.edit(
                 edit.start_byte, edit.old_end_byte, edit.new_end_byte,
                 edit.start_point, edit.old_end_point, edit.new_end_point,
             )
+            self._pending_edit = merge_byte_edits(self._pending_edit, edit.start_byte, edit.old_end_byte, edit.new_end_byte)
+
+    def refresh(self) -> None:
+        """Re-parse and update the outline if edits arrived since the last parse."""
+        with self.lock:
+            if self._pending_edit is None or self.tree is None:
+                return
+            start_byte, old_end_byte, new_end_byte = self._pending_edit
             self.source = self.document.text.encode("utf-8", "surrogatepass")
             changed_ranges = self.tree.reparse(self.source)
             self.outline.update(
                 self.tree, self.queries, self.source,
-                edit.start_byte, edit.old_end_byte, edit.new_end_byte, changed_ranges,
+                start_byte, old_end_byte, new_end_byte, changed_ranges,
             )
+            self._pending_edit = None
             self.version = self.document.version
             self.text = self.document.text
 
@@ -83,6 +118,8 @@ class DocumentSyntax:
     def release_tree(self) -> None:
         """Free the tree and the encoded source; the outline stays for lookups from other files."""
         with self.lock:
+            # Parse pending edits first, or the outline kept would describe an older text.
+            self.refresh()
             self.tree = None
             self.source = None
 
@@ -142,13 +179,11 @@ class SyntaxIndex:
         if syntax is None or not syntax.has_tree or syntax.document is not document or any(self._edit_makes_too_large(document, edit) for edit in edits):
             self._build(document)
             return
-        if len(edits) > 1:
-            # Each edit's coordinates refer to the text before the later edits, but only the
-            # final text is available, so parse it from scratch.
-            self._build(document)
-            return
         try:
-            syntax.apply(edits[0])
+            # Each edit's offsets refer to the text right after the edits before it, which
+            # is the order `Tree.edit` expects them in.
+            for edit in edits:
+                syntax.apply(edit)
         except (ValueError, RuntimeError) as error:
             logger.warning("Incremental parse of %s failed: %s; parsing it again", document.uri, error)
             self._build(document)
@@ -163,18 +198,30 @@ class SyntaxIndex:
         self.recent_edits.forget(uri)
 
     def get(self, uri: str) -> DocumentSyntax | None:
-        """Return the syntax of an open document, parsing it again if its tree was released."""
+        """Return the up-to-date syntax of an open document, parsing it again if needed."""
         syntax = self._syntax.get(uri)
         if syntax is not None and not syntax.has_tree:
             self._build(syntax.document)
             syntax = self._syntax.get(uri)
         elif syntax is not None:
+            self._refresh(syntax)
             self._touch(uri)
         return syntax
 
     def open_syntaxes(self) -> list[DocumentSyntax]:
+        """Return the syntax of every open document, each brought up to date."""
         with self._lock:
-            return list(self._syntax.values())
+            syntaxes = list(self._syntax.values())
+        for syntax in syntaxes:
+            self._refresh(syntax)
+        return syntaxes
+
+    def _refresh(self, syntax: DocumentSyntax) -> None:
+        try:
+            syntax.refresh()
+        except (ValueError, RuntimeError) as error:
+            logger.warning("Incremental parse of %s failed: %s; parsing it again", syntax.document.uri, error)
+            self._build(syntax.document)
 
     def _build(self, document: TextDocument) -> None:
         language = language_for(document.language_id, document.uri)
