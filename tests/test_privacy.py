@@ -150,3 +150,30 @@ async def test_remote_host_only_when_configured(start_netz, ollama_double, tmp_p
     await netz.stop()
     log = stderr_path.read_text()
     assert "talking to the ollama backend at http://192.0.2.10:11434" in log
+
+
+async def test_actions_and_ask_never_prompt_private_files(start_netz, ollama_double, tmp_path):
+    make_workspace(tmp_path)
+    # A private file defines the name the public file calls, so the context builder would
+    # pick it up as a definition if the rules let it.
+    (tmp_path / "certs/deploy.key").write_text("def imzala(veri):\n    return 'NETZ_SECRET_MARKER_key_body'\n")
+    ollama_double.reply_with("```python\ndef kullan(veri):\n    return imzala(veri)\n```")
+    netz = await start_netz(double_settings(ollama_double, exclude=EXCLUDE), root_uri=tmp_path.as_uri())
+    for relative in PRIVATE_FILES:
+        netz.open((tmp_path / relative).as_uri(), f"{marker_for(relative)} = 'value'\n", language_id="python")
+    public_uri = (tmp_path / "src/app.py").as_uri()
+    netz.open(public_uri, "def kullan(veri):\n    return imzala(veri)\n")
+
+    actions = await netz.code_actions(public_uri, (0, 0), (1, 26))
+    assert actions
+    for action in actions:
+        await netz.resolve(action)
+    await netz.command("netz.ask", {"question": "Bu kod ne yapar?", "uri": public_uri})
+    private_uri = (tmp_path / ".env").as_uri()
+    await netz.command("netz.ask", {"question": "Bu dosyada ne var?", "uri": private_uri})
+    private_actions = await netz.code_actions(private_uri, (0, 0), (0, 10))
+
+    assert private_actions in (None, [])
+    assert len(ollama_double.requests_to("/api/chat")) >= 2
+    for text in all_prompts(ollama_double):
+        assert "NETZ_SECRET_MARKER" not in text
