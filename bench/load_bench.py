@@ -142,6 +142,8 @@ async def run(arguments: argparse.Namespace) -> dict:
             memory["after_changes_kib"] = rss_kib(client.pid)
             # A second round of the same load: memory that keeps growing here is a leak.
             report["completions_again"] = await completion_phase(client, uris, arguments.requests)
+            report["changes_again"] = await change_phase(client, uris, arguments.changes_per_s, arguments.duration_s)
+            memory["after_second_round_kib"] = rss_kib(client.pid)
             await asyncio.sleep(3)
             memory["after_rest_kib"] = rss_kib(client.pid)
             report["memory"] = memory
@@ -163,16 +165,21 @@ def print_report(report: dict) -> None:
             f"({phase['requests_per_s']}/s): answered {phase['answered']}, superseded {phase['superseded_or_empty']}, errors {phase['errors']}; "
             f"latency p50 {phase['latency_ms_p50']} ms, p99 {phase['latency_ms_p99']} ms"
         )
-    changes = report["changes"]
+    for key in ("changes", "changes_again"):
+        print_changes(report[key])
+    memory = report["memory"]
+    print(
+        "server RSS KiB: start {start_kib}, after completions {after_completions_kib}, after didChange {after_changes_kib}, "
+        "after a second round of completions and didChange {after_second_round_kib}, "
+        "after 3 s rest {after_rest_kib} (target: no growth once the load stops)".format(**memory)
+    )
+
+
+def print_changes(changes: dict) -> None:
     print(
         f"didChange: {changes['changes_sent']} sent at {changes['changes_per_s_sent']}/s (target {TARGET_CHANGES_PER_S}/s), "
         f"processed at {changes['changes_per_s_processed']}/s, backlog drained {changes['backlog_drained_after_s']} s after the last; "
         f"probe completion p50 {changes['probe_latency_ms_p50']} ms, p99 {changes['probe_latency_ms_p99']} ms ({changes['probe_completions']} probes)"
-    )
-    memory = report["memory"]
-    print(
-        "server RSS KiB: start {start_kib}, after completions {after_completions_kib}, after didChange {after_changes_kib}, "
-        "after a second round and 3 s rest {after_rest_kib} (target: no growth once the load stops)".format(**memory)
     )
 
 

@@ -1,5 +1,7 @@
 """The syntax-aware context reaches the prompts of the real server process."""
 
+import asyncio
+
 from tests.conftest import double_settings
 
 QWEN = "qwen2.5-coder:1.5b-base"
@@ -23,12 +25,14 @@ async def test_workspace_file_on_disk_in_qwen_repo_prompt(start_netz, ollama_dou
     netz = await start_netz(double_settings(ollama_double, models={"completion": QWEN}), root_uri=tmp_path.as_uri())
     main_uri = (tmp_path / "ana.py").as_uri()
     netz.open(main_uri, "from geometri import Üçgen\n\nşekil = Üçgen()\nprint(şekil.alan(\n")
-    # The workspace is indexed in the background after start-up; retry until it is done.
-    for _ in range(20):
+    # The workspace is indexed in the background after start-up; ask again until it is done.
+    # Until then the prompt stays the same and is served from the cache.
+    for _ in range(100):
         await netz.complete(main_uri, 3, 17)
         prompt = ollama_double.requests_to("/api/generate")[-1].body["prompt"]
         if "<|file_sep|>geometri.py" in prompt:
             break
+        await asyncio.sleep(0.2)
     assert prompt.startswith(f"<|repo_name|>{tmp_path.name}\n")
     assert "<|file_sep|>geometri.py\nclass Üçgen:" in prompt
     assert "<|file_sep|>ana.py\n<|fim_prefix|>" in prompt

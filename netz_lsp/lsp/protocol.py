@@ -10,6 +10,7 @@ number belongs). pygls 2.1 logs and drops such a request, so the client would wa
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from cattrs import transform_error
@@ -38,6 +39,26 @@ class NetzProtocol(LanguageServerProtocol):
                 error=types.ResponseError(code=error.code, message=f"invalid params for {data['method']}: {reason}"),
             )
             return JsonRPCNotification(method=_REJECTED, params=None, jsonrpc="2.0")
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        """Run a handler, and forget a notification's future once it is done.
+
+        pygls 2.1 files the future of every notification (and of every step a built-in
+        handler yields to) under a fresh id and never removes it, which keeps each
+        `didChange` and its text alive: about 2 KB per keystroke. Futures of requests are
+        removed by pygls when it sends the response.
+        """
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        answers_a_request = isinstance(callback, partial) and callback.func == self._send_handler_result
+        if answers_a_request:
+            return
+        future = self._request_futures.get(msg_id)
+        if future is None:
+            return
+        if future.done():
+            self._request_futures.pop(msg_id, None)
+        else:
+            future.add_done_callback(lambda _future, key=msg_id: self._request_futures.pop(key, None))
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):

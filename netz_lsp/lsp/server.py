@@ -29,6 +29,9 @@ from netz_lsp.settings import SettingError
 logger = logging.getLogger(__name__)
 
 STATUS_NOTIFICATION = "netz/status"
+# Pause in typing after which a changed document is re-parsed, in seconds; shorter than the
+# default debounce, so the parse is usually done before the completion request needs it.
+SYNTAX_IDLE_S = 0.03
 DEBUG_DOCUMENT_TEXT = "netz.debug.documentText"
 DEBUG_STATS = "netz.debug.stats"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
@@ -51,6 +54,7 @@ class NetzLanguageServer(LanguageServer):
         self.last_reason = ""
         # Strong references to fire-and-forget tasks, which asyncio would otherwise collect.
         self.background_tasks: set[asyncio.Task] = set()
+        self._syntax_timers: dict[str, asyncio.TimerHandle] = {}
 
     def spawn(self, coroutine) -> asyncio.Task:
         """Run `coroutine` in the background, keeping a reference until it finishes."""
@@ -58,6 +62,25 @@ class NetzLanguageServer(LanguageServer):
         self.background_tasks.add(task)
         task.add_done_callback(self.background_tasks.discard)
         return task
+
+    def schedule_syntax_refresh(self, uri: str) -> None:
+        """Re-parse `uri` once typing pauses for `SYNTAX_IDLE_S`, usually within the debounce.
+
+        Each change re-arms the timer, so a burst of keystrokes costs one parse, and the
+        completion request that follows the debounce finds the tree already up to date.
+        """
+        timer = self._syntax_timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        loop = asyncio.get_running_loop()
+        self._syntax_timers[uri] = loop.call_later(SYNTAX_IDLE_S, self._refresh_syntax, uri)
+
+    def _refresh_syntax(self, uri: str) -> None:
+        self._syntax_timers.pop(uri, None)
+        try:
+            self.runtime.syntax_index.get(uri)
+        except Exception:  # noqa: BLE001 - the request path parses again and falls back to windows
+            logger.exception("background parse of %s failed", uri)
 
     def next_request_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._request_ids)}"
@@ -161,6 +184,7 @@ def create_server() -> NetzLanguageServer:
             else:
                 changes.append((None, None, change.text))
         runtime.documents.change(params.text_document.uri, params.text_document.version, changes, runtime.position_encoding)
+        server.schedule_syntax_refresh(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def on_close(params: types.DidCloseTextDocumentParams) -> None:
@@ -279,7 +303,9 @@ def debug_stats(server: NetzLanguageServer) -> dict[str, Any]:
         "shownSuggestionHits": completions.shown.hits,
         "superseded": server.scheduler.superseded_count,
         "openDocuments": len(server.runtime.documents),
+        "trackedFutures": len(server.protocol._request_futures),
     }
+
 
 async def _scan_workspace(runtime: Runtime) -> None:
     try:
