@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_backend_overrides(parser: argparse.ArgumentParser) -> None:
+    # Accepted after the command too (`netz-lsp complete F --settings S`); SUPPRESS keeps the
+    # value given before the command when it is not repeated after it.
+    parser.add_argument("--settings", metavar="FILE", default=argparse.SUPPRESS, help="JSON file with settings (the `netz` section)")
+    parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default=argparse.SUPPRESS, help="log level on stderr")
     parser.add_argument("--backend", choices=["ollama", "openai"], help="override the `backend` setting")
     parser.add_argument("--host", help="Ollama host, overrides `ollamaHost`")
     parser.add_argument("--base-url", help="OpenAI-compatible base URL, overrides `openaiBaseUrl`")

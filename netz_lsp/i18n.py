@@ -4,8 +4,16 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "backend_unreachable": {
-        "tr": "NETZ: {backend} sunucusuna ulaşılamıyor ({host}). Sunucuyu başlatın (Ollama için `ollama serve`) ya da `netz.{host_key}` ayarını düzeltin; `netz-lsp doctor` durumu gösterir.",
-        "en": "NETZ: cannot reach the {backend} server at {host}. Start it (for Ollama: `ollama serve`) or fix the `netz.{host_key}` setting; `netz-lsp doctor` shows the state.",
+        "tr": "NETZ: Ollama sunucusuna ulaşılamıyor ({host}). `ollama serve` ile başlatın ya da `netz.ollamaHost` ayarını (veya OLLAMA_HOST değişkenini) düzeltin; `netz-lsp doctor` durumu gösterir.",
+        "en": "NETZ: cannot reach the Ollama server at {host}. Start it with `ollama serve` or fix the `netz.ollamaHost` setting (or OLLAMA_HOST); `netz-lsp doctor` shows the state.",
+    },
+    "backend_unreachable_openai": {
+        "tr": "NETZ: OpenAI uyumlu sunucuya ulaşılamıyor ({host}). Sunucuyu (llama.cpp, vLLM, LM Studio) başlatın ya da `netz.openaiBaseUrl` ayarını düzeltin.",
+        "en": "NETZ: cannot reach the OpenAI-compatible server at {host}. Start the server (llama.cpp, vLLM, LM Studio) or fix the `netz.openaiBaseUrl` setting.",
+    },
+    "endpoint_not_found": {
+        "tr": "NETZ: {host} adresindeki sunucu {path} için HTTP 404 döndürdü. OpenAI uyumlu adresler genellikle `/v1` ile biter (ör. http://127.0.0.1:8080/v1); `netz.openaiBaseUrl` ayarını kontrol edin.",
+        "en": "NETZ: the server at {host} answered HTTP 404 for {path}. OpenAI-compatible base URLs usually end in `/v1` (e.g. http://127.0.0.1:8080/v1); check the `netz.openaiBaseUrl` setting.",
     },
     "model_not_found": {
         "tr": "NETZ: `{model}` modeli yüklü değil. Yüklemek için: `ollama pull {model}`",

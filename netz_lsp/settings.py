@@ -56,7 +56,7 @@ def _check_http_url(value: str | None) -> str | None:
         return None
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise ValueError("expected an http:// or https:// URL with a host, e.g. http://127.0.0.1:11434")
+        raise ValueError("expected an http:// or https:// URL with a host, e.g. http://127.0.0.1:11434 or http://127.0.0.1:8080/v1")
     return value.rstrip("/")
 
 
@@ -161,7 +161,7 @@ def merge_settings(previous: Settings, raw: Any) -> tuple[Settings, list[Setting
     if raw is None:
         return previous, []
     if not isinstance(raw, dict):
-        return previous, [SettingError(key="", value=_short(raw), reason="expected an object of settings")]
+        return previous, [SettingError(key="(all settings)", value=_short(raw), reason="expected an object of settings")]
 
     candidate = previous.model_dump(by_alias=True, mode="json")
     _deep_merge(candidate, raw)
@@ -174,9 +174,25 @@ def merge_settings(previous: Settings, raw: Any) -> tuple[Settings, list[Setting
         except ValidationError as error:
             for detail in error.errors():
                 location = [str(part) for part in detail["loc"]]
-                errors.append(SettingError(key=".".join(location), value=_short(detail.get("input")), reason=detail["msg"]))
+                reason = detail["msg"]
+                if detail["type"] == "extra_forbidden":
+                    reason = _unknown_key_reason(location, candidate)
+                errors.append(SettingError(key=".".join(location), value=_short(detail.get("input")), reason=reason))
                 _revert(candidate, previous.model_dump(by_alias=True, mode="json"), location)
     return previous, errors
+
+
+def _unknown_key_reason(location: list[str], candidate: dict[str, Any]) -> str:
+    """Name the unknown key and suggest the closest known one, e.g. `debounceMS` → `debounceMs`."""
+    import difflib
+
+    nested_models: dict[str, type[BaseModel]] = {"models": RoleModels, "profileModels": ProfileModels, "modelOptions": ModelOptions}
+    model = nested_models.get(location[0], Settings) if len(location) > 1 else Settings
+    known = [info.alias or name for name, info in model.model_fields.items()]
+    close = difflib.get_close_matches(location[-1], known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown setting; did you mean `{close[0]}`?"
+    return "unknown setting; see docs/protocol.md for the settings"
 
 
 def _deep_merge(target: dict[str, Any], source: dict[str, Any]) -> None:

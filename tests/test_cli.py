@@ -93,3 +93,49 @@ def test_invalid_settings_file_is_named(tmp_path):
     completed = run_cli("--settings", str(settings), "doctor")
     assert completed.returncode == 2
     assert "netz.debounceMs" in completed.stderr
+
+
+def test_settings_flag_after_command(ollama_double, tmp_path):
+    ollama_double.reply_with("a + b")
+    source = tmp_path / "hesap.py"
+    source.write_text("def topla(a, b):\n    return \n", encoding="utf-8")
+    settings = tmp_path / "s.json"
+    settings.write_text(json.dumps({"ollamaHost": ollama_double.url}), encoding="utf-8")
+    completed = run_cli("complete", str(source), "--line", "2", "--column", "12", "--settings", str(settings))
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == "a + b\n"
+
+
+def test_unknown_setting_suggests_spelling(tmp_path):
+    settings = tmp_path / "s.json"
+    settings.write_text(json.dumps({"debounceMS": 100}), encoding="utf-8")
+    completed = run_cli("--settings", str(settings), "doctor")
+    assert completed.returncode == 2
+    assert "did you mean `debounceMs`?" in completed.stderr
+
+
+def test_openai_url_without_v1_is_explained():
+    from tests.doubles.openai_double import OpenAIDouble
+
+    with OpenAIDouble() as double:
+        root_url = double.base_url.removesuffix("/v1")
+        completed = run_cli("doctor", "--backend", "openai", "--base-url", root_url, env_extra={"LANG": "en_US.UTF-8"})
+    assert completed.returncode == 1
+    assert "HTTP 404" in completed.stderr
+    assert "`/v1`" in completed.stderr
+
+
+def test_openai_unreachable_message_has_no_ollama_hint():
+    completed = run_cli("doctor", "--backend", "openai", "--base-url", f"http://127.0.0.1:{closed_port()}/v1", env_extra={"LANG": "en_US.UTF-8"})
+    assert completed.returncode == 1
+    assert "cannot reach the OpenAI-compatible server" in completed.stderr
+    assert "ollama serve" not in completed.stderr
+
+
+def test_complete_in_private_file_says_why(tmp_path):
+    secret = tmp_path / ".env.local"
+    secret.write_text("TOKEN=\n", encoding="utf-8")
+    completed = run_cli("complete", str(secret), "--line", "1", "--column", "7")
+    assert completed.returncode == 0
+    assert completed.stdout == ""
+    assert "private or excluded" in completed.stderr

@@ -43,3 +43,13 @@ class MalformedStream(BackendError):
 
 class FimNotSupported(BackendError):
     kind = "fim_not_supported"
+
+
+class EndpointNotFound(BackendError):
+    """HTTP 404 for the API path itself, not for a model: usually a base URL without `/v1`."""
+
+    kind = "endpoint_not_found"
+
+    def __init__(self, detail: str, *, path: str, **context):
+        super().__init__(detail, **context)
+        self.path = path

@@ -27,6 +27,7 @@ from netz_lsp.backend.errors import (
     BackendHTTPError,
     BackendTimeout,
     BackendUnreachable,
+    EndpointNotFound,
     MalformedStream,
     ModelNotFound,
     StreamInterrupted,
@@ -129,7 +130,13 @@ class OpenAICompatibleBackend:
                 return BackendUnreachable(str(error), **context)
             return StreamInterrupted(str(error), **context)
         if isinstance(error, openai.NotFoundError):
-            return ModelNotFound(_error_text(error), status=404, **context)
+            text = _error_text(error)
+            path = str(error.request.url.path) if getattr(error, "request", None) is not None else "?"
+            # llama.cpp and vLLM answer a plain `Not Found` for an unknown path, and name the
+            # model when the path exists but the model does not. `/models` takes no model.
+            if path.endswith("/models") or "model" not in text.lower():
+                return EndpointNotFound(text, path=path, status=404, **context)
+            return ModelNotFound(text, status=404, **context)
         if isinstance(error, openai.APIStatusError):
             text = _error_text(error)
             if "model" in text.lower() and "not found" in text.lower():

@@ -50,6 +50,15 @@ async def run_complete(arguments, settings_raw: dict) -> int:
     # Editors show 1-based columns in characters, which is the UTF-32 encoding of LSP.
     cursor_char = document.offset_at(arguments.line - 1, arguments.column - 1, PositionEncoding.UTF32)
 
+    if not runtime.allows(document.uri):
+        print(
+            f"(no completion) {path} is private or excluded: secret files (.env*, *.pem, *.key, id_rsa*), "
+            "files ignored by .gitignore or .netzignore, and `exclude` globs never reach a model.",
+            file=sys.stderr,
+        )
+        await runtime.aclose()
+        return EXIT_NO_COMPLETION
+
     service = CompletionService(runtime)
     try:
         result = await service.complete(document, cursor_char, "cli1")

@@ -38,7 +38,7 @@ async def run_doctor(arguments, settings_raw: dict) -> int:
         print_backend_error(error, runtime)
         await runtime.aclose()
         return EXIT_PROBLEMS
-    print(_text(turkish, f"  ✓ ulaşılabilir, {len(installed)} model yüklü", f"  ✓ reachable, {len(installed)} models installed"))
+    print(_text(turkish, f"  ✓ ulaşılabilir, yüklü model sayısı: {len(installed)}", f"  ✓ reachable, installed models: {len(installed)}"))
 
     required = {
         "completion": settings.models.completion,

@@ -45,6 +45,8 @@ def user_message(error: BackendError, locale: str | None, timeout_s: float | Non
     kind = error.kind
     if kind == "model_not_found" and error.backend != "ollama":
         kind = "model_not_found_openai"
+    if kind == "backend_unreachable" and error.backend != "ollama":
+        kind = "backend_unreachable_openai"
     return message(
         kind,
         locale,
@@ -55,4 +57,5 @@ def user_message(error: BackendError, locale: str | None, timeout_s: float | Non
         status=error.status if error.status is not None else "?",
         detail=error.detail[:200],
         timeout_s=timeout_s if timeout_s is not None else "?",
+        path=getattr(error, "path", "?"),
     )
