@@ -8,11 +8,11 @@
 # and redoes their work by hand, using Debian's ripgrep.
 #
 # Usage: scripts/install-code-server.sh
-# Environment: NETZ_CACHE_DIR (default: .cache/ in the repository root).
+# Environment: NETZ_CACHE_DIR (default: ~/.cache/netz-ai, shared with scripts/setup.sh).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cache_dir="${NETZ_CACHE_DIR:-$repo_root/.cache}"
+cache_dir="${NETZ_CACHE_DIR:-$HOME/.cache/netz-ai}"
 code_server_version="4.100.3"
 puppeteer_version="24.43.1"
 prefix="$cache_dir/code-server-$code_server_version"

@@ -21,7 +21,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EDITORS_DIR = Path(__file__).resolve().parent
 WORKSPACE_TEMPLATE = EDITORS_DIR / "workspace"
-CACHE_DIR = Path(os.environ.get("NETZ_CACHE_DIR", REPO_ROOT / ".cache"))
+CACHE_DIR = Path(os.environ.get("NETZ_CACHE_DIR", Path.home() / ".cache" / "netz-ai"))
 ARTIFACTS_DIR = Path(os.environ.get("NETZ_ARTIFACTS_DIR", REPO_ROOT / "test-artifacts"))
 PYTHON = os.environ.get("NETZ_PYTHON", sys.executable)
 
