@@ -215,3 +215,15 @@ def test_recent_edit_of_other_file(tmp_path):
     recent = [snippet for snippet in context.snippets if snippet.kind == "recent-edit"]
     assert len(recent) == 1
     assert "YENİ_SABİT = 42" in recent[0].text
+
+
+def test_budget_leaves_room_for_estimate_error():
+    from netz_lsp.context.budgets import ESTIMATE_ERROR_FACTOR, effective_token_budget, model_limits
+
+    for model in ("deepseek-coder-v2:16b-lite-base-q4_0", "qwen2.5-coder:32b", "mistral", "llama3.2", "qwen2.5:72b", "qwen2.5-coder:0.5b"):
+        limits = model_limits(model)
+        for task in ("completion", "code_action", "question"):
+            budget = effective_token_budget(model, task)
+            assert budget * ESTIMATE_ERROR_FACTOR <= limits.num_ctx - limits.num_predict, (model, task)
+    assert effective_token_budget("deepseek-coder-v2:16b-lite-base-q4_0", "completion") == 4096
+    assert effective_token_budget("m", "completion", {"numCtx": 1000, "numPredict": 200, "completionBudget": 5000}) == 500

@@ -73,12 +73,21 @@ def model_limits(model: str, overrides: Mapping[str, Any] | Any | None = None) -
     return ModelLimits(**values)
 
 
-def effective_token_budget(model: str, task: Task | str, overrides: Mapping[str, Any] | Any | None = None) -> int:
-    """Return the prompt token budget of `model` for `task`: never above `num_ctx - num_predict`.
+# Budgets are in estimated tokens. With the estimate already corrected from backend reports,
+# single prompts still came out up to 1.57 times their budget by the real Qwen2.5-Coder
+# tokenizer (27 standard-library modules, `bench/budget_real_tokens.py`), so a budget may
+# use at most 1/1.6 of the room the reply leaves in the context window.
+ESTIMATE_ERROR_FACTOR = 1.6
 
-    The reply needs `num_predict` tokens inside the same context window, so a larger budget
+
+def effective_token_budget(model: str, task: Task | str, overrides: Mapping[str, Any] | Any | None = None) -> int:
+    """Return the prompt token budget of `model` for `task`, safely below `num_ctx - num_predict`.
+
+    The reply needs `num_predict` tokens inside the same context window, and the token
+    estimate can fall short of the real count (`ESTIMATE_ERROR_FACTOR`), so a larger budget
     from the table or the settings is cut to what is left. The result is at least 0.
     """
     limits = model_limits(model, overrides)
     budget = getattr(limits, _BUDGET_FIELDS[Task(task)])
-    return max(0, min(budget, limits.num_ctx - limits.num_predict))
+    room_tokens = limits.num_ctx - limits.num_predict
+    return max(0, min(budget, int(room_tokens / ESTIMATE_ERROR_FACTOR)))
