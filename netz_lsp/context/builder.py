@@ -132,20 +132,27 @@ class _Packing:
         self.cursor_row = self.document.line_of(self.cursor_char)
         self.cursor_byte = self.document.byte_offset_at(self.cursor_char)
         self.last_row = self.document.line_count - 1
+        # Row helpers run about a thousand times per build, so they index this list directly.
+        self._line_starts = self.document.line_starts
+        self._text_length = len(text)
 
     # Row helpers -------------------------------------------------------------------------
 
     def row_start(self, row: int) -> int:
-        return self.document.line_start(row)
+        return self._line_starts[row]
 
     def row_end(self, row: int) -> int:
         """Return the string index just past the line break of `row`."""
-        if row + 1 <= self.last_row:
-            return self.document.line_start(row + 1)
-        return len(self.document.text)
+        if row < self.last_row:
+            return self._line_starts[row + 1]
+        return self._text_length
 
     def row_cost(self, row: int) -> int:
-        return 0 if row in self.rows else self.row_end(row) - self.row_start(row)
+        if row in self.rows:
+            return 0
+        if row < self.last_row:
+            return self._line_starts[row + 1] - self._line_starts[row]
+        return self._text_length - self._line_starts[row]
 
     def row_byte(self, row: int) -> int:
         return self.document.byte_offset_at(self.document.line_start(row))

@@ -59,6 +59,11 @@ class TextDocument:
     def line_count(self) -> int:
         return len(self._line_starts)
 
+    @property
+    def line_starts(self) -> list[int]:
+        """The string index of every line start; read-only for callers, replaced by edits."""
+        return self._line_starts
+
     def line_start(self, line: int) -> int:
         return self._line_starts[line]
 
