@@ -60,7 +60,8 @@ def column_to_char_index(line: str, column: int, encoding: PositionEncoding) -> 
     """
     if column <= 0:
         return 0
-    if encoding is PositionEncoding.UTF32:
+    if encoding is PositionEncoding.UTF32 or line.isascii():
+        # One code unit per character in every encoding.
         return min(column, len(line))
     if column >= len(line) * 2 and encoding is PositionEncoding.UTF16:
         return len(line)
