@@ -46,6 +46,7 @@ from tests.doubles.ollama_protocol import (
     FOREVER,
     OLLAMA_VERSION,
     Fault,
+    FaultQueue,
     InjectedFault,
     LoadedModel,
     ModelEvent,
@@ -103,7 +104,7 @@ class OllamaDouble:
         self._loaded: dict[str, LoadedModel] = {}
         self._requests: list[RecordedRequest] = []
         self._events: list[ModelEvent] = []
-        self._faults: list[InjectedFault] = []
+        self._fault_queue = FaultQueue()
         self._connections: set[socket.socket] = set()
 
         self._requested_port = port
@@ -292,28 +293,13 @@ class OllamaDouble:
         every path. STALL waits `stall_s` seconds before the headers and then
         responds normally.
         """
-        if times is not None and times < 1:
-            raise ValueError(f"times must be at least 1 or None, got {times}")
-        injected = InjectedFault(fault=fault, path=path, remaining=times, stall_s=stall_s)
-        with self._lock:
-            self._faults.append(injected)
-        return injected
+        return self._fault_queue.add(fault, path, times, stall_s)
 
     def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
+        self._fault_queue.clear()
 
     def _take_fault(self, path: str) -> Optional[InjectedFault]:
-        with self._lock:
-            for injected in self._faults:
-                if injected.path is not None and injected.path != path:
-                    continue
-                if injected.remaining is not None:
-                    injected.remaining -= 1
-                    if injected.remaining <= 0:
-                        self._faults.remove(injected)
-                return injected
-        return None
+        return self._fault_queue.take(path)
 
     # Internal bookkeeping used by the handler
 

@@ -6,6 +6,8 @@ ollama_http.py and the public entry point in ollama_double.py.
 
 from __future__ import annotations
 
+import threading
+
 import enum
 import json
 import re
@@ -75,6 +77,39 @@ class InjectedFault:
     path: Optional[str]
     remaining: Optional[int]
     stall_s: float
+
+
+class FaultQueue:
+    """Pending faults of a double, thread-safe: each request takes the first one matching its path."""
+
+    def __init__(self) -> None:
+        self._faults: list[InjectedFault] = []
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault, path: Optional[str], times: Optional[int], stall_s: float) -> InjectedFault:
+        if times is not None and times < 1:
+            raise ValueError(f"times must be at least 1 or None, got {times}")
+        injected = InjectedFault(fault=fault, path=path, remaining=times, stall_s=stall_s)
+        with self._lock:
+            self._faults.append(injected)
+        return injected
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def take(self, path: str) -> Optional[InjectedFault]:
+        """Return the fault for a request to `path`, counting it against its `remaining`."""
+        with self._lock:
+            for injected in self._faults:
+                if injected.path is not None and injected.path != path:
+                    continue
+                if injected.remaining is not None:
+                    injected.remaining -= 1
+                    if injected.remaining <= 0:
+                        self._faults.remove(injected)
+                return injected
+        return None
 
 
 @dataclass

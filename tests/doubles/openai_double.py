@@ -35,7 +35,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable, Optional
 
-from tests.doubles.ollama_protocol import Fault, InjectedFault, RecordedRequest, cut_at_stop
+from tests.doubles.ollama_protocol import Fault, FaultQueue, InjectedFault, RecordedRequest, cut_at_stop
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class OpenAIDouble:
         self.models: set[str] = set(models)
         self._lock = threading.RLock()
         self._requests: list[RecordedRequest] = []
-        self._faults: list[InjectedFault] = []
+        self._fault_queue = FaultQueue()
         self._connections: set[socket.socket] = set()
         self._port: Optional[int] = port or None
         self._server: Optional[_Server] = None
@@ -164,28 +164,13 @@ class OpenAIDouble:
 
     def inject(self, fault: Fault, path: Optional[str] = "/v1/completions", times: Optional[int] = 1, stall_s: float = 10.0) -> InjectedFault:
         """Make the next `times` requests to `path` fail with `fault`; `times=None` keeps it."""
-        if times is not None and times < 1:
-            raise ValueError(f"times must be at least 1 or None, got {times}")
-        injected = InjectedFault(fault=fault, path=path, remaining=times, stall_s=stall_s)
-        with self._lock:
-            self._faults.append(injected)
-        return injected
+        return self._fault_queue.add(fault, path, times, stall_s)
 
     def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
+        self._fault_queue.clear()
 
     def _take_fault(self, path: str) -> Optional[InjectedFault]:
-        with self._lock:
-            for injected in self._faults:
-                if injected.path is not None and injected.path != path:
-                    continue
-                if injected.remaining is not None:
-                    injected.remaining -= 1
-                    if injected.remaining <= 0:
-                        self._faults.remove(injected)
-                return injected
-        return None
+        return self._fault_queue.take(path)
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
