@@ -126,6 +126,7 @@ class _Packing:
         self.rows: set[int] = set()
         self.snippets: list[Snippet] = []
         self._snippet_keys: set[tuple[str, str]] = set()
+        self._open_documents: tuple[list[tuple[DocumentSyntax, str]], set[str]] | None = None
 
         text = self.document.text
         self.cursor_char = max(0, min(request.cursor_char, len(text)))
@@ -290,6 +291,24 @@ class _Packing:
                     spent += cost
                     added += 1
 
+    def _other_open_documents(self):
+        """Return the other open documents allowed in prompts, and the paths of all open ones.
+
+        Computed once per build: bringing every open document up to date on each of the up
+        to `MAX_NAMES` lookups repeated the same work.
+        """
+        if self._open_documents is None:
+            allowed = []
+            open_paths = {self.path}
+            index = self.builder.syntax_index
+            for other in index.open_syntaxes() if index is not None else ():
+                other_path = uri_to_path(other.document.uri)
+                open_paths.add(other_path)
+                if other is not self.syntax and self.builder.file_filter.allows(other_path):
+                    allowed.append((other, other_path))
+            self._open_documents = (allowed, open_paths)
+        return self._open_documents
+
     def _definition_candidates(self, name: str):
         """Yield definitions of `name`: rows of this file first, then snippets from other files."""
         for entry in self.syntax.outline.by_name().get(name, ()):
@@ -298,20 +317,14 @@ class _Packing:
             line_starts = summary_line_starts(self.syntax.source, entry, self.syntax.outline.entries)
             yield [self.document.line_of_byte(offset) for offset in line_starts]
 
-        index = self.builder.syntax_index
-        open_paths = {self.path}
-        if index is not None:
-            for other in index.open_syntaxes():
-                other_path = uri_to_path(other.document.uri)
-                open_paths.add(other_path)
-                if other is self.syntax or not self.builder.file_filter.allows(other_path):
-                    continue
-                with other.lock:
-                    entries = other.outline.by_name().get(name, ())
-                    source = other.source_bytes() if entries else b""
-                    for entry in entries:
-                        text = summarize_definition(source, entry, other.outline.entries)
-                        yield Snippet(self._display_path(other_path), text, "definition")
+        other_syntaxes, open_paths = self._other_open_documents()
+        for other, other_path in other_syntaxes:
+            with other.lock:
+                entries = other.outline.by_name().get(name, ())
+                source = other.source_bytes() if entries else b""
+                for entry in entries:
+                    text = summarize_definition(source, entry, other.outline.entries)
+                    yield Snippet(self._display_path(other_path), text, "definition")
 
         workspace = self.builder.workspace_index
         if workspace is not None:
