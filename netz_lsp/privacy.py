@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlparse
 
 # Matched against the file name; these hold credentials far more often than code.
-ALWAYS_PRIVATE_NAMES = (".env", ".env.*", "*.pem", "*.key", "id_rsa*", "id_ed25519*", "id_ecdsa*", "*.p12", "*.pfx")
+ALWAYS_PRIVATE_NAMES = (".env*", "*.pem", "*.key", "id_rsa*", "id_ed25519*", "id_ecdsa*", "*.p12", "*.pfx")
 
 
 def uri_to_path(uri: str) -> str:

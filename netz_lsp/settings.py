@@ -8,6 +8,7 @@ and the reason, and the previous value stays in force.
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.alias_generators import to_camel
 
 from netz_lsp import defaults
-from netz_lsp.prompt.families import ModelFamily
+from netz_lsp.context.budgets import effective_token_budget, model_limits
+from netz_lsp.prompt.families import ModelFamily, detect_family
 
 Profile = Literal["auto", "fast", "balanced", "code", "accurate"]
 PROFILES: tuple[str, ...] = ("auto", "fast", "balanced", "code", "accurate")
@@ -98,19 +100,13 @@ class Settings(_SettingsModel):
 
     def limits_for(self, model: str) -> defaults.ModelLimits:
         """Return the limits of `model`: the table's defaults with this model's overrides."""
-        from netz_lsp.context.budgets import model_limits
-
         return model_limits(model, self.model_options.get(model))
 
     def token_budget(self, model: str, task: str) -> int:
-        """Return the prompt budget of `model` for `task`, never above `num_ctx - num_predict`."""
-        from netz_lsp.context.budgets import effective_token_budget
-
+        """Return the prompt budget of `model` for `task`, safely below `num_ctx - num_predict`."""
         return effective_token_budget(model, task, self.model_options.get(model))
 
     def family_for(self, model: str) -> ModelFamily | None:
-        from netz_lsp.prompt.families import detect_family
-
         options = self.model_options.get(model)
         if options is not None and options.family is not None:
             return options.family
@@ -176,16 +172,14 @@ def merge_settings(previous: Settings, raw: Any) -> tuple[Settings, list[Setting
                 location = [str(part) for part in detail["loc"]]
                 reason = detail["msg"]
                 if detail["type"] == "extra_forbidden":
-                    reason = _unknown_key_reason(location, candidate)
+                    reason = _unknown_key_reason(location)
                 errors.append(SettingError(key=".".join(location), value=_short(detail.get("input")), reason=reason))
                 _revert(candidate, previous.model_dump(by_alias=True, mode="json"), location)
     return previous, errors
 
 
-def _unknown_key_reason(location: list[str], candidate: dict[str, Any]) -> str:
+def _unknown_key_reason(location: list[str]) -> str:
     """Name the unknown key and suggest the closest known one, e.g. `debounceMS` → `debounceMs`."""
-    import difflib
-
     nested_models: dict[str, type[BaseModel]] = {"models": RoleModels, "profileModels": ProfileModels, "modelOptions": ModelOptions}
     model = nested_models.get(location[0], Settings) if len(location) > 1 else Settings
     known = [info.alias or name for name, info in model.model_fields.items()]

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 # gitignore syntax, so it hides files from prompts without changing what git tracks.
 IGNORE_FILE_NAMES = (".gitignore", ".netzignore")
 
-PRIVATE_NAME_PATTERNS: tuple[str, ...] = tuple(dict.fromkeys((".env*", *ALWAYS_PRIVATE_NAMES)))
+PRIVATE_NAME_PATTERNS: tuple[str, ...] = ALWAYS_PRIVATE_NAMES
 
 # Folders never indexed, even without a .gitignore that names them.
 SKIPPED_DIR_NAMES = frozenset(

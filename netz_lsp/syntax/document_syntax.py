@@ -60,7 +60,7 @@ def merge_byte_edits(
     merged_start, merged_old_end, merged_new_end = pending
     if old_end_byte > merged_new_end:
         # The edit reaches past the merged range: extend it, mapping the edit's end back
-        # into the parsed text by the constant offset that holds after the range.
+        # into the parsed text by the constant offset that applies after the range.
         merged_old_end += old_end_byte - merged_new_end
         merged_new_end = new_end_byte
     else:
